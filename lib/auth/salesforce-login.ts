@@ -1,0 +1,43 @@
+import { JWT_BEARER_GRANT_TYPE } from '../constants.js';
+import type { SalesforceCredentials } from '../secret/credentials.js';
+import type { SalesforceToken } from '../token/salesforce-token.js';
+import { signJwtAssertion } from './jwt-assertion.js';
+import { requestToken, type TokenRequestOptions } from './oauth-client.js';
+
+export interface LoginOptions {
+  /** Assumed session lifetime in seconds (Salesforce returns no `expires_in`). */
+  sessionTtlSeconds: number;
+  /** Clock in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+  request?: TokenRequestOptions;
+}
+
+/** Exchanges credentials for an access token with the flow they name. */
+export async function login(credentials: SalesforceCredentials, options: LoginOptions): Promise<SalesforceToken> {
+  const now = options.now ?? Date.now;
+  const issuedAt = now();
+  const response = await requestToken(credentials.loginUrl, () => tokenForm(credentials, now), options.request);
+  return {
+    accessToken: response.access_token,
+    instanceUrl: response.instance_url.replace(/\/+$/, ''),
+    tokenType: response.token_type,
+    issuedAt,
+    // Counted from when the request was sent, so the assumed lifetime never overshoots.
+    expiresAt: issuedAt + options.sessionTtlSeconds * 1000,
+    ...(response.scope === undefined ? {} : { scope: response.scope }),
+  };
+}
+
+async function tokenForm(credentials: SalesforceCredentials, now: () => number): Promise<URLSearchParams> {
+  if (credentials.flow === 'client-credentials') {
+    // In the body rather than Basic auth: both are accepted, and the body is what Salesforce's
+    // own samples show (salesforce-behaviour.md §2).
+    return new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: credentials.clientId,
+      client_secret: credentials.clientSecret,
+    });
+  }
+  const assertion = await signJwtAssertion(credentials.privateKey, credentials, { now });
+  return new URLSearchParams({ grant_type: JWT_BEARER_GRANT_TYPE, assertion });
+}

@@ -1,0 +1,40 @@
+/**
+ * Redaction for anything that may be printed. Two nets: values under sensitive keys are
+ * replaced whatever they hold, and secret-shaped text is cut out of every string (error
+ * messages and stacks included), so a token that slips into free text is still caught.
+ */
+export const REDACTED = '[REDACTED]';
+
+const SENSITIVE_KEY =
+  /^(access_?token|refresh_?token|private_?key|client_?secret|assertion|secret_?string|secret_?binary|authorization|password|signature|token)$/i;
+
+const SECRET_PATTERNS: readonly RegExp[] = [
+  // PEM blocks, also with newlines stored as literal "\n".
+  /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g,
+  // Salesforce session ids: 15- or 18-char org id, "!", then the secret part.
+  /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g,
+  // Compact JWS/JWT (assertions, JWT-style access tokens).
+  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g,
+  // Form-encoded secrets, e.g. a request body quoted in an error.
+  /\b(client_secret|assertion|access_token)=[^&\s"]+/g,
+  // Bearer credentials in headers quoted in free text.
+  /\bBearer\s+[A-Za-z0-9._~+/!=-]{16,}/g,
+];
+
+/** Cuts secret-shaped substrings out of a string. */
+export function redactText(text: string): string {
+  let out = text;
+  for (const pattern of SECRET_PATTERNS) {
+    out = out.replace(pattern, (match, name: unknown) =>
+      typeof name === 'string' && match.startsWith(`${name}=`) ? `${name}=${REDACTED}` : REDACTED,
+    );
+  }
+  return out;
+}
+
+/** A JSON.stringify replacer that applies both nets at every depth. */
+export function redactingReplacer(key: string, value: unknown): unknown {
+  if (key && SENSITIVE_KEY.test(key) && value !== undefined && value !== null && value !== '') return REDACTED;
+  if (typeof value === 'string') return redactText(value);
+  return value;
+}

@@ -1,0 +1,87 @@
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DEFAULT_SECRET_MAX_AGE_SECONDS } from '../constants.js';
+import { SecretFetchError, SecretFormatError } from '../errors.js';
+import { parseCredentials, type CredentialsEnv, type SalesforceCredentials } from './credentials.js';
+
+export interface SecretSourceOptions {
+  /** Name or ARN of the credentials secret (`SALESFORCE_SECRET_ID`). */
+  secretId: string;
+  /** Seconds a fetched secret is reused (`SALESFORCE_SECRET_MAX_AGE`). Default 300. */
+  maxAgeSeconds?: number;
+  /** Env fallbacks for a bare-PEM secret. Default: none. */
+  env?: CredentialsEnv;
+  /**
+   * The Secrets Manager client. Default: a client configured by the SDK's own env vars
+   * (`AWS_REGION`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`, ...).
+   */
+  client?: SecretsManagerClient;
+}
+
+const NO_ENV: CredentialsEnv = { loginUrl: undefined, clientId: undefined, username: undefined, audience: undefined };
+
+/**
+ * Reads the credentials secret through Powertools Parameters (in-memory, max-age cached) and
+ * parses it. The parsed result is reused while the secret's text is unchanged, so a refetch
+ * that returns the same secret costs no key import and is recognisable as "not rotated".
+ */
+export class SecretSource {
+  readonly secretId: string;
+  /** Round trips to Secrets Manager so far (cache hits excluded). */
+  fetches = 0;
+  readonly #provider: SecretsProvider;
+  readonly #maxAgeSeconds: number;
+  readonly #env: CredentialsEnv;
+  #last: { text: string; credentials: SalesforceCredentials } | undefined;
+
+  constructor(options: SecretSourceOptions) {
+    this.secretId = options.secretId;
+    this.#maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_SECRET_MAX_AGE_SECONDS;
+    this.#env = options.env ?? NO_ENV;
+    const client = options.client ?? new SecretsManagerClient({});
+    client.middlewareStack.add(
+      (next) => (args) => {
+        this.fetches += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'sfBridgeCountSecretFetches' },
+    );
+    this.#provider = new SecretsProvider({ awsSdkV3Client: client });
+  }
+
+  /**
+   * The current credentials. `forceFetch` skips the cache: used after Salesforce rejected the
+   * credentials, in case the secret was rotated since it was cached.
+   */
+  async getCredentials(options: { forceFetch?: boolean } = {}): Promise<SalesforceCredentials> {
+    const text = await this.#fetch(options.forceFetch ?? false);
+    if (this.#last?.text === text) return this.#last.credentials;
+    const credentials = parseCredentials(text, this.secretId, this.#env);
+    this.#last = { text, credentials };
+    return credentials;
+  }
+
+  async #fetch(forceFetch: boolean): Promise<string> {
+    let value: string | Uint8Array | undefined;
+    try {
+      value = await this.#provider.get(this.secretId, { maxAge: this.#maxAgeSeconds, forceFetch });
+    } catch (error) {
+      const aws = awsError(error);
+      const detail = aws ? `${aws.name}${aws.message ? ` (${aws.message})` : ''}` : 'no answer from Secrets Manager';
+      throw new SecretFetchError(`Could not read secret "${this.secretId}": ${detail}`, aws?.name, { cause: error });
+    }
+    if (typeof value !== 'string') {
+      throw new SecretFormatError(this.secretId, [
+        { field: 'SecretString', problem: 'is missing (binary secrets are not supported; store JSON or a PEM string)' },
+      ]);
+    }
+    return value;
+  }
+}
+
+/** Powertools wraps the SDK's error in GetParameterError; the SDK's one names the AWS error. */
+function awsError(error: unknown): { name: string; message: string } | undefined {
+  const sdk = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+  if (sdk instanceof Error && '$metadata' in sdk) return { name: sdk.name, message: sdk.message };
+  return undefined;
+}

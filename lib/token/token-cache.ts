@@ -1,0 +1,85 @@
+import type { SalesforceToken } from './salesforce-token.js';
+
+export interface TokenCacheOptions {
+  /** Replace the token this long before `expiresAt`. */
+  refreshMarginMs: number;
+  /** Clock in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+  /** Called when an early refresh failed and the still-valid cached token was served instead. */
+  onRefreshFailed?: (error: unknown) => void;
+}
+
+/**
+ * Holds one token for the life of a container, and makes sure concurrent callers share one
+ * login: a value with an expiry, one in-flight promise cleared in `finally`, invalidation by
+ * the stale token, and an injected clock (STYLE.md §7).
+ */
+export class TokenCache {
+  readonly #load: () => Promise<SalesforceToken>;
+  readonly #marginMs: number;
+  readonly #now: () => number;
+  readonly #onRefreshFailed: ((error: unknown) => void) | undefined;
+  #token: SalesforceToken | undefined;
+  #inFlight: Promise<SalesforceToken> | undefined;
+
+  constructor(load: () => Promise<SalesforceToken>, options: TokenCacheOptions) {
+    this.#load = load;
+    this.#marginMs = options.refreshMarginMs;
+    this.#now = options.now ?? Date.now;
+    this.#onRefreshFailed = options.onRefreshFailed;
+  }
+
+  /** The cached token, or a new one when there is none or it is within the margin of expiry. */
+  async get(): Promise<SalesforceToken> {
+    const token = this.#token;
+    const now = this.#now();
+    if (token && now < token.expiresAt - this.#marginMs) return token;
+    if (token && now < token.expiresAt) {
+      // Early refresh: if it fails, the current token still has time left, so serve it.
+      try {
+        return await this.#shared();
+      } catch (error) {
+        this.#onRefreshFailed?.(error);
+        return token;
+      }
+    }
+    return this.#shared();
+  }
+
+  /**
+   * A token other than `staleToken`. When the cached token is not the stale one, someone has
+   * already replaced it and it is returned as is: a hundred callers reporting the same expired
+   * token cause one login. Without `staleToken`, a new login is made (or an in-flight one joined).
+   */
+  async refresh(staleToken?: string): Promise<SalesforceToken> {
+    if (this.#inFlight) return this.#inFlight;
+    const token = this.#token;
+    if (staleToken !== undefined && token && token.accessToken !== staleToken && this.#now() < token.expiresAt) {
+      return token;
+    }
+    if (staleToken !== undefined && token?.accessToken === staleToken) this.#token = undefined;
+    return this.#shared();
+  }
+
+  /** Forgets the cached token, if it is `staleToken` (or unconditionally without one). */
+  invalidate(staleToken?: string): void {
+    if (staleToken === undefined || this.#token?.accessToken === staleToken) this.#token = undefined;
+  }
+
+  /** The cached token without any I/O, if any. */
+  peek(): SalesforceToken | undefined {
+    return this.#token;
+  }
+
+  #shared(): Promise<SalesforceToken> {
+    this.#inFlight ??= this.#load()
+      .then((token) => {
+        this.#token = token;
+        return token;
+      })
+      .finally(() => {
+        this.#inFlight = undefined;
+      });
+    return this.#inFlight;
+  }
+}
