@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { SalesforceToken } from '../../lib/token/salesforce-token.js';
+import { TokenCache } from '../../lib/token/token-cache.js';
+
+const HOUR = 3_600_000;
+
+/** A loader that counts calls, mints token-1, token-2, ... and can be made to fail or wait. */
+function harness(marginMs = 60_000) {
+  let clock = 1_000_000;
+  let logins = 0;
+  let failNext = false;
+  let gate: Promise<void> | undefined;
+  const refreshFailures: unknown[] = [];
+  const cache = new TokenCache(
+    async () => {
+      logins += 1;
+      const n = logins;
+      await gate;
+      if (failNext) throw new Error('login failed');
+      const token: SalesforceToken = {
+        accessToken: `token-${n}`,
+        instanceUrl: 'https://acme.my.salesforce.com',
+        tokenType: 'Bearer',
+        issuedAt: clock,
+        expiresAt: clock + 2 * HOUR,
+      };
+      return token;
+    },
+    { refreshMarginMs: marginMs, now: () => clock, onRefreshFailed: (e) => refreshFailures.push(e) },
+  );
+  return {
+    cache,
+    refreshFailures,
+    logins: () => logins,
+    advance: (ms: number) => (clock += ms),
+    failLogins: (fail: boolean) => (failNext = fail),
+    hold: () => {
+      let release!: () => void;
+      gate = new Promise((r) => (release = r));
+      return () => {
+        gate = undefined;
+        release();
+      };
+    },
+  };
+}
+
+describe('TokenCache', () => {
+  it('single-flight: 100 concurrent callers share one login, later calls hit the cache', async () => {
+    const h = harness();
+    const release = h.hold();
+    const pending = Array.from({ length: 100 }, () => h.cache.get());
+    release();
+    const tokens = await Promise.all(pending);
+    expect(h.logins()).toBe(1);
+    expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(['token-1']));
+    await h.cache.get();
+    expect(h.logins()).toBe(1);
+  });
+
+  it('logs in again when the token reaches the refresh margin', async () => {
+    const h = harness(5 * 60_000);
+    await h.cache.get();
+    h.advance(2 * HOUR - 5 * 60_000 - 1);
+    expect((await h.cache.get()).accessToken).toBe('token-1');
+    h.advance(1);
+    expect((await h.cache.get()).accessToken).toBe('token-2');
+    expect(h.logins()).toBe(2);
+  });
+
+  it('serves the cached token while an early refresh fails, and fails once it has expired', async () => {
+    const h = harness(5 * 60_000);
+    await h.cache.get();
+    h.advance(2 * HOUR - 60_000);
+    h.failLogins(true);
+    expect((await h.cache.get()).accessToken).toBe('token-1');
+    expect(h.refreshFailures).toHaveLength(1);
+    h.advance(60_000);
+    await expect(h.cache.get()).rejects.toThrow('login failed');
+    h.failLogins(false);
+    expect((await h.cache.get()).accessToken).toBe('token-4');
+  });
+
+  it('does not cache failures: the next caller tries again', async () => {
+    const h = harness();
+    h.failLogins(true);
+    await expect(h.cache.get()).rejects.toThrow('login failed');
+    h.failLogins(false);
+    expect((await h.cache.get()).accessToken).toBe('token-2');
+  });
+
+  it('refresh(stale): a hundred callers reporting the same stale token cause one login', async () => {
+    const h = harness();
+    const stale = await h.cache.get();
+    const fresh = await Promise.all(Array.from({ length: 100 }, () => h.cache.refresh(stale.accessToken)));
+    expect(h.logins()).toBe(2);
+    expect(new Set(fresh.map((t) => t.accessToken))).toEqual(new Set(['token-2']));
+    // Stragglers arriving after the refresh completed get the new token, no extra login.
+    expect((await h.cache.refresh(stale.accessToken)).accessToken).toBe('token-2');
+    expect(h.logins()).toBe(2);
+  });
+
+  it('refresh(stale) drops the stale token at once, so concurrent get() waits for the new one', async () => {
+    const h = harness();
+    const stale = await h.cache.get();
+    const release = h.hold();
+    const refreshing = h.cache.refresh(stale.accessToken);
+    const getting = h.cache.get();
+    release();
+    expect((await getting).accessToken).toBe('token-2');
+    expect((await refreshing).accessToken).toBe('token-2');
+  });
+
+  it('refresh() without a stale token always logs in again (forceRefresh)', async () => {
+    const h = harness();
+    await h.cache.get();
+    expect((await h.cache.refresh()).accessToken).toBe('token-2');
+    expect((await h.cache.refresh()).accessToken).toBe('token-3');
+    expect(h.logins()).toBe(3);
+  });
+
+  it('invalidate(stale) only forgets the token it names', async () => {
+    const h = harness();
+    await h.cache.get();
+    h.cache.invalidate('some-other-token');
+    expect(h.cache.peek()?.accessToken).toBe('token-1');
+    h.cache.invalidate('token-1');
+    expect(h.cache.peek()).toBeUndefined();
+    expect((await h.cache.get()).accessToken).toBe('token-2');
+  });
+});
