@@ -1,0 +1,77 @@
+// The local stack: the package's own emulators, wired the way AWS and Salesforce are wired in
+// production, so handlers run through their real code paths. `npm start` and the integration
+// tests both build on it.
+import { generateTestKeyMaterial, type TestKeyMaterial } from './keys.js';
+import { SalesforceEmulator } from './salesforce-emulator.js';
+import type { SalesforceEmulatorOptions } from './salesforce/options.js';
+import { SecretsManagerEmulator } from './secrets-manager-emulator.js';
+
+export const LOCAL_JWT_CLIENT_ID = '3MVG9LOCAL.jwt-bearer.consumer-key';
+export const LOCAL_CC_CLIENT_ID = '3MVG9LOCAL.client-credentials.consumer-key';
+export const LOCAL_USERNAME = 'integration@sf-lambda-bridge.local';
+export const LOCAL_JWT_SECRET_ID = 'sf-lambda-bridge/local/jwt-bearer';
+export const LOCAL_CC_SECRET_ID = 'sf-lambda-bridge/local/client-credentials';
+
+export interface LocalStack {
+  salesforce: SalesforceEmulator;
+  secretsManager: SecretsManagerEmulator;
+  keys: TestKeyMaterial;
+  /** The client-credentials app's consumer secret (a random test value). */
+  clientSecret: string;
+  /** Env vars that point the real AWS SDK and the handlers at this stack. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  salesforce?: SalesforceEmulatorOptions;
+}
+
+/**
+ * Starts Secrets Manager and Salesforce emulators on 127.0.0.1, generates an RSA key pair and
+ * certificate, registers the certificate with a JWT Bearer app (user pre-authorized) and a
+ * Client Credentials app (run-as user), and stores both credential secrets.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const [salesforce, secretsManager, keys] = await Promise.all([
+    SalesforceEmulator.start(options.salesforce),
+    SecretsManagerEmulator.start(),
+    generateTestKeyMaterial({ commonName: 'sf-lambda-bridge-local' }),
+  ]);
+  const clientSecret = `local-${crypto.randomUUID()}`;
+  salesforce.registerUser({ username: LOCAL_USERNAME });
+  salesforce.registerApp({
+    clientId: LOCAL_JWT_CLIENT_ID,
+    certificatePem: keys.certificatePem,
+    permittedUsers: 'admin-approved-pre-authorized',
+    preAuthorizedUsers: [LOCAL_USERNAME],
+  });
+  salesforce.registerApp({ clientId: LOCAL_CC_CLIENT_ID, clientSecret, runAsUsername: LOCAL_USERNAME });
+  secretsManager.putSecret(
+    LOCAL_JWT_SECRET_ID,
+    JSON.stringify({
+      flow: 'jwt-bearer',
+      loginUrl: salesforce.url,
+      clientId: LOCAL_JWT_CLIENT_ID,
+      username: LOCAL_USERNAME,
+      privateKey: keys.privateKeyPkcs8Pem,
+    }),
+  );
+  secretsManager.putSecret(
+    LOCAL_CC_SECRET_ID,
+    JSON.stringify({ flow: 'client-credentials', loginUrl: salesforce.url, clientId: LOCAL_CC_CLIENT_ID, clientSecret }),
+  );
+  return {
+    salesforce,
+    secretsManager,
+    keys,
+    clientSecret,
+    env: {
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+      SALESFORCE_SECRET_ID: LOCAL_JWT_SECRET_ID,
+    },
+    close: async () => {
+      await Promise.all([salesforce.close(), secretsManager.close()]);
+    },
+  };
+}
