@@ -25,7 +25,7 @@ export class TokenCache {
   constructor(load: () => Promise<SalesforceToken>, options: TokenCacheOptions) {
     this.#load = load;
     this.#marginMs = options.refreshMarginMs;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? (() => Date.now());
     this.#onRefreshFailed = options.onRefreshFailed;
   }
 

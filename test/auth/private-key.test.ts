@@ -4,9 +4,9 @@ import { importRsaPrivateKey, normalisePem } from '../../lib/auth/private-key.js
 import { PrivateKeyError } from '../../lib/errors.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' });
-const pkcs1 = rsa.privateKey.export({ type: 'pkcs1', format: 'pem' });
-const spki = rsa.publicKey.export({ type: 'spki', format: 'pem' });
+const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const pkcs1 = rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+const spki = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 
 function expectKeyError(raw: string, message: RegExp): void {
   let caught: unknown;
@@ -54,9 +54,9 @@ describe('importRsaPrivateKey', () => {
   });
 
   it('refuses non-RSA and short RSA keys, which RS256 cannot use', () => {
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     expectKeyError(ec, /is a ec key; .* needs RSA/);
-    const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
     expectKeyError(short, /RSA 1024-bit; RS256 needs at least 2048 bits/);
   });
 });

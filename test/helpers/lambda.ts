@@ -27,7 +27,7 @@ export function lambdaContext(functionName = 'sf-lambda-bridge-test', timeoutMs 
  */
 export async function coldStart<T>(modulePath: string, env: Record<string, string | undefined>): Promise<T> {
   for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
+    if (value === undefined) Reflect.deleteProperty(process.env, key);
     else process.env[key] = value;
   }
   vi.resetModules();

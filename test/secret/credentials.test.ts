@@ -4,7 +4,7 @@ import { SecretFormatError, PrivateKeyError } from '../../lib/errors.js';
 import { parseCredentials, type CredentialsEnv } from '../../lib/secret/credentials.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' });
+const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 const noEnv: CredentialsEnv = { loginUrl: undefined, clientId: undefined, username: undefined, audience: undefined };
 const CLIENT_SECRET = 'CS-8f3a9c1e7b2d4f60a5e9';
 
