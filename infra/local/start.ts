@@ -11,7 +11,7 @@ interface VendorModule {
 }
 
 function redact(token: string): string {
-  return `${token.slice(0, 18)}…[${token.length - 18} chars redacted]`;
+  return `${token.slice(0, 16)}…[${token.length - 16} chars redacted]`;
 }
 
 function context(): Context {

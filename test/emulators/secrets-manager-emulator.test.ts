@@ -29,7 +29,9 @@ afterEach(() => {
   emulator.resetCalls();
 });
 
-async function sdkError(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
+async function sdkError(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number } }> {
   try {
     await promise;
   } catch (error) {
@@ -38,7 +40,11 @@ async function sdkError(promise: Promise<unknown>): Promise<Error & { $metadata?
   throw new Error('expected the call to fail');
 }
 
-async function rawCall(target: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+async function rawCall(
+  target: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(emulator.url, {
     method: 'POST',
     headers: {
@@ -62,7 +68,9 @@ describe('SecretsManagerEmulator with the real AWS SDK', () => {
     expect(byName.SecretString).toBe('{"flow":"jwt-bearer"}');
     expect(byName.Name).toBe('app/sf');
     expect(byName.VersionStages).toEqual(['AWSCURRENT']);
-    expect(byName.ARN).toMatch(/^arn:aws:secretsmanager:eu-west-1:000000000000:secret:app\/sf-[A-Za-z0-9]{6}$/);
+    expect(byName.ARN).toMatch(
+      /^arn:aws:secretsmanager:eu-west-1:000000000000:secret:app\/sf-[A-Za-z0-9]{6}$/,
+    );
     expect(byName.CreatedDate).toBeInstanceOf(Date);
     expect(Math.abs((byName.CreatedDate?.getTime() ?? 0) - Date.now())).toBeLessThan(5_000);
 
@@ -80,10 +88,14 @@ describe('SecretsManagerEmulator with the real AWS SDK', () => {
     expect(current.SecretString).toBe('v2');
     expect(current.VersionId).not.toBe(first.VersionId);
 
-    const previous = await client.send(new GetSecretValueCommand({ SecretId: 'rotating', VersionStage: 'AWSPREVIOUS' }));
+    const previous = await client.send(
+      new GetSecretValueCommand({ SecretId: 'rotating', VersionStage: 'AWSPREVIOUS' }),
+    );
     expect(previous.SecretString).toBe('v1');
     expect(previous.VersionStages).toEqual(['AWSPREVIOUS']);
-    const byVersion = await client.send(new GetSecretValueCommand({ SecretId: 'rotating', VersionId: first.VersionId }));
+    const byVersion = await client.send(
+      new GetSecretValueCommand({ SecretId: 'rotating', VersionId: first.VersionId }),
+    );
     expect(byVersion.SecretString).toBe('v1');
 
     const described = await client.send(new DescribeSecretCommand({ SecretId: 'rotating' }));
@@ -102,7 +114,9 @@ describe('SecretsManagerEmulator with the real AWS SDK', () => {
     const value = await client.send(new GetSecretValueCommand({ SecretId: 'made-by-sdk' }));
     expect(value.SecretString).toBe('b');
 
-    const error = await sdkError(client.send(new CreateSecretCommand({ Name: 'made-by-sdk', SecretString: 'c' })));
+    const error = await sdkError(
+      client.send(new CreateSecretCommand({ Name: 'made-by-sdk', SecretString: 'c' })),
+    );
     expect(error.name).toBe('ResourceExistsException');
     expect(error.$metadata?.httpStatusCode).toBe(400);
   });
@@ -123,12 +137,18 @@ describe('SecretsManagerEmulator with the real AWS SDK', () => {
       client.send(new GetSecretValueCommand({ SecretId: 'single', VersionStage: 'AWSPENDING' })),
     );
     expect(noStage.name).toBe('ResourceNotFoundException');
-    expect(noStage.message).toBe("Secrets Manager can't find the specified secret value for staging label: AWSPENDING");
+    expect(noStage.message).toBe(
+      "Secrets Manager can't find the specified secret value for staging label: AWSPENDING",
+    );
   });
 
   it('surfaces an injected ThrottlingException (no SDK retry with maxAttempts 1)', async () => {
     emulator.putSecret('throttled', 'x');
-    emulator.injectFault({ operation: 'GetSecretValue', type: 'ThrottlingException', message: 'Rate exceeded' });
+    emulator.injectFault({
+      operation: 'GetSecretValue',
+      type: 'ThrottlingException',
+      message: 'Rate exceeded',
+    });
     const oneShot = new SecretsManagerClient({ maxAttempts: 1 });
     try {
       const error = await sdkError(oneShot.send(new GetSecretValueCommand({ SecretId: 'throttled' })));
@@ -201,9 +221,15 @@ describe('SecretsManagerEmulator wire protocol', () => {
   });
 
   it('refuses unsigned requests', async () => {
-    const response = await rawCall('secretsmanager.GetSecretValue', { SecretId: 'raw' }, { Authorization: '' });
+    const response = await rawCall(
+      'secretsmanager.GetSecretValue',
+      { SecretId: 'raw' },
+      { Authorization: '' },
+    );
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { __type: string }).__type).toBe('MissingAuthenticationTokenException');
+    expect(((await response.json()) as { __type: string }).__type).toBe(
+      'MissingAuthenticationTokenException',
+    );
   });
 
   it('refuses an unknown operation', async () => {

@@ -159,6 +159,18 @@ describe('token vendor: tokens', () => {
     expect(after.logins).toBe(1);
     expect(after.result.accessToken).not.toBe(first.accessToken);
   });
+  it('keeps the secret SALESFORCE_SECRET_MAX_AGE seconds, then reads it again', async () => {
+    const invoke = await vendor({ SALESFORCE_SECRET_MAX_AGE: '300' });
+    const first = await counting(() => invoke({}));
+    expect(first.secretFetches).toBe(1);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(first.result.issuedAt + 299_000);
+    expect((await counting(() => invoke({ forceRefresh: true }))).secretFetches).toBe(0);
+    vi.setSystemTime(first.result.issuedAt + 301_000);
+    const later = await counting(() => invoke({ forceRefresh: true }));
+    expect(later.secretFetches).toBe(1);
+    expect(later.logins).toBe(1);
+  });
 });
 
 describe('token vendor: Salesforce errors surface with Salesforce description and a hint', () => {
