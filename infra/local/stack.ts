@@ -59,7 +59,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   );
   secretsManager.putSecret(
     LOCAL_CC_SECRET_ID,
-    JSON.stringify({ flow: 'client-credentials', loginUrl: salesforce.url, clientId: LOCAL_CC_CLIENT_ID, clientSecret }),
+    JSON.stringify({
+      flow: 'client-credentials',
+      loginUrl: salesforce.url,
+      clientId: LOCAL_CC_CLIENT_ID,
+      clientSecret,
+    }),
   );
   return {
     salesforce,

@@ -7,7 +7,10 @@ import { LOCAL_CC_SECRET_ID, LOCAL_JWT_SECRET_ID, startLocalStack } from './stac
 const keepRunning = process.argv.includes('--keep-running');
 
 interface VendorModule {
-  handler: (event: unknown, context: Context) => Promise<{ accessToken: string; instanceUrl: string; expiresAt: number }>;
+  handler: (
+    event: unknown,
+    context: Context,
+  ) => Promise<{ accessToken: string; instanceUrl: string; expiresAt: number }>;
 }
 
 function redact(token: string): string {
@@ -45,7 +48,9 @@ async function main(): Promise<void> {
   for (const secretId of [LOCAL_JWT_SECRET_ID, LOCAL_CC_SECRET_ID]) {
     process.env.SALESFORCE_SECRET_ID = secretId;
     // A fresh import per flow: each is its own cold container.
-    const { handler } = (await import(`../../functions/token-vendor.ts?${encodeURIComponent(secretId)}`)) as VendorModule;
+    const { handler } = (await import(
+      `../../functions/token-vendor.ts?${encodeURIComponent(secretId)}`
+    )) as VendorModule;
     const [cold, coldMs] = await timed(() => handler({}, context()));
     const [warm, warmMs] = await timed(() => handler({}, context()));
     const check = await fetch(`${cold.instanceUrl}/services/data/v66.0/limits`, {
@@ -53,7 +58,9 @@ async function main(): Promise<void> {
     });
     console.log(`\n${secretId}`);
     console.log(`  cold invocation  ${coldMs.toFixed(1)} ms  token ${redact(cold.accessToken)}`);
-    console.log(`  warm invocation  ${warmMs.toFixed(3)} ms  same token: ${String(warm.accessToken === cold.accessToken)}`);
+    console.log(
+      `  warm invocation  ${warmMs.toFixed(3)} ms  same token: ${String(warm.accessToken === cold.accessToken)}`,
+    );
     console.log(`  GET /limits with the token: HTTP ${check.status}`);
     if (check.status !== 200 || warm.accessToken !== cold.accessToken) failures.push(secretId);
   }

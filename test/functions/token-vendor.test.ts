@@ -37,7 +37,11 @@ async function vendor(env: Record<string, string | undefined> = {}) {
 /** Runs `fn` and returns how many logins, token requests and secret fetches it caused. */
 async function counting<T>(fn: () => Promise<T>) {
   const sf = stack.salesforce.stats;
-  const before = { logins: sf.logins, tokenRequests: sf.tokenRequests, secretFetches: stack.secretsManager.calls.GetSecretValue ?? 0 };
+  const before = {
+    logins: sf.logins,
+    tokenRequests: sf.tokenRequests,
+    secretFetches: stack.secretsManager.calls.GetSecretValue ?? 0,
+  };
   const result = await fn();
   return {
     result,
@@ -86,7 +90,14 @@ describe('token vendor: tokens', () => {
     const invoke = await vendor();
     const { result: token, logins } = await counting(() => invoke({}));
     expect(logins).toBe(1);
-    expect(Object.keys(token).sort()).toEqual(['accessToken', 'expiresAt', 'instanceUrl', 'issuedAt', 'scope', 'tokenType']);
+    expect(Object.keys(token).sort()).toEqual([
+      'accessToken',
+      'expiresAt',
+      'instanceUrl',
+      'issuedAt',
+      'scope',
+      'tokenType',
+    ]);
     expect(token.accessToken).toMatch(/^00D\w{12}!/);
     expect(token.instanceUrl).toBe(stack.salesforce.url);
     expect(token.tokenType).toBe('Bearer');
@@ -116,7 +127,10 @@ describe('token vendor: tokens', () => {
     expect(cold.secretFetches).toBe(1);
     expect(new Set(cold.result.map((t) => t.accessToken)).size).toBe(1);
     const warm = await counting(() => Promise.all(Array.from({ length: 100 }, () => invoke({}))));
-    expect({ logins: warm.logins, secretFetches: warm.secretFetches }).toEqual({ logins: 0, secretFetches: 0 });
+    expect({ logins: warm.logins, secretFetches: warm.secretFetches }).toEqual({
+      logins: 0,
+      secretFetches: 0,
+    });
     expect(warm.result[0]?.accessToken).toBe(cold.result[0]?.accessToken);
   });
 
@@ -135,7 +149,9 @@ describe('token vendor: tokens', () => {
     const stale = await invoke({});
     stack.salesforce.expireSession(stale.accessToken);
     const burst = await counting(() =>
-      Promise.all(Array.from({ length: 50 }, () => invoke({ forceRefresh: true, staleToken: stale.accessToken }))),
+      Promise.all(
+        Array.from({ length: 50 }, () => invoke({ forceRefresh: true, staleToken: stale.accessToken })),
+      ),
     );
     expect(burst.logins).toBe(1);
     const fresh = new Set(burst.result.map((t) => t.accessToken));
@@ -147,7 +163,10 @@ describe('token vendor: tokens', () => {
   });
 
   it('logs in again once the configured session TTL (minus the margin) has passed', async () => {
-    const invoke = await vendor({ SALESFORCE_SESSION_TTL_SECONDS: '900', SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: '60' });
+    const invoke = await vendor({
+      SALESFORCE_SESSION_TTL_SECONDS: '900',
+      SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: '60',
+    });
     const first = await invoke({});
     expect(first.expiresAt - first.issuedAt).toBe(900_000);
     vi.useFakeTimers({ toFake: ['Date'] });
@@ -184,7 +203,11 @@ describe('token vendor: Salesforce errors surface with Salesforce description an
     ['invalid_client', 'invalid client credentials', /consumer secret/],
   ])('%s: %s', async (error, description, hint) => {
     const invoke = await vendor();
-    stack.salesforce.injectFault({ endpoint: 'token', oauthError: { error, error_description: description }, times: 5 });
+    stack.salesforce.injectFault({
+      endpoint: 'token',
+      oauthError: { error, error_description: description },
+      times: 5,
+    });
     const { result: failure, tokenRequests } = await counting(() => invocationError(() => invoke({})));
     expect(failure.name).toBe('SalesforceAuthError');
     expect(failure.code).toBe('ERR_SALESFORCE_AUTH');
@@ -214,7 +237,9 @@ describe('token vendor: Salesforce errors surface with Salesforce description an
       }),
     );
     const other = await vendor({ SALESFORCE_SECRET_ID: 'sf/not-approved' });
-    expect((await invocationError(() => other({}))).errorDescription).toBe("user hasn't approved this consumer");
+    expect((await invocationError(() => other({}))).errorDescription).toBe(
+      "user hasn't approved this consumer",
+    );
   });
 });
 
@@ -227,7 +252,12 @@ describe('token vendor: key rotation', () => {
     stack.salesforce.replaceCertificate(LOCAL_JWT_CLIENT_ID, next.certificatePem);
     stack.secretsManager.putSecret(
       'sf/rotating',
-      JSON.stringify({ loginUrl: stack.salesforce.url, clientId: LOCAL_JWT_CLIENT_ID, username: LOCAL_USERNAME, privateKey: stack.keys.privateKeyPkcs8Pem }),
+      JSON.stringify({
+        loginUrl: stack.salesforce.url,
+        clientId: LOCAL_JWT_CLIENT_ID,
+        username: LOCAL_USERNAME,
+        privateKey: stack.keys.privateKeyPkcs8Pem,
+      }),
     );
     try {
       const rotating = await vendor({ SALESFORCE_SECRET_ID: 'sf/rotating' });
@@ -235,7 +265,12 @@ describe('token vendor: key rotation', () => {
       // Warm container, cached (old) secret; the secret is now rotated in Secrets Manager.
       stack.secretsManager.putSecret(
         'sf/rotating',
-        JSON.stringify({ loginUrl: stack.salesforce.url, clientId: LOCAL_JWT_CLIENT_ID, username: LOCAL_USERNAME, privateKey: next.privateKeyPkcs8Pem }),
+        JSON.stringify({
+          loginUrl: stack.salesforce.url,
+          clientId: LOCAL_JWT_CLIENT_ID,
+          username: LOCAL_USERNAME,
+          privateKey: next.privateKeyPkcs8Pem,
+        }),
       );
       const recovered = await counting(() => rotating({ forceRefresh: true, staleToken: old.accessToken }));
       expect(recovered.tokenRequests).toBe(2);
@@ -262,15 +297,26 @@ describe('token vendor: transient failures', () => {
   it('retries a request that times out', async () => {
     const invoke = await vendor({ SALESFORCE_LOGIN_TIMEOUT_MS: '300' });
     stack.salesforce.injectFault({ endpoint: 'token', delayMs: 1_000 });
-    const { tokenRequests, logins } = await counting(() => invoke({}));
+    const loginsBefore = stack.salesforce.stats.logins;
+    const { result, tokenRequests, logins } = await counting(() => invoke({}));
     expect(tokenRequests).toBe(2);
-    // The abandoned request's connection closed before the emulator answered, so it issued no session.
     expect(logins).toBe(1);
+    expect(stack.salesforce.isActiveSession(result.accessToken)).toBe(true);
+    // The abandoned request still completes on the server, like a real one would: its session is
+    // simply never used. Wait for it so it does not land in the next test.
+    await vi.waitFor(() => {
+      expect(stack.salesforce.stats.logins).toBe(loginsBefore + 2);
+    });
   });
 
   it('gives up after 3 attempts with a typed error', async () => {
     const invoke = await vendor();
-    stack.salesforce.injectFault({ endpoint: 'token', status: 500, rawBody: '<html>maintenance</html>', times: 10 });
+    stack.salesforce.injectFault({
+      endpoint: 'token',
+      status: 500,
+      rawBody: '<html>maintenance</html>',
+      times: 10,
+    });
     const { result: failure, tokenRequests } = await counting(() => invocationError(() => invoke({})));
     expect(failure.code).toBe('ERR_SALESFORCE_UNAVAILABLE');
     expect(failure.message).toMatch(/answered HTTP 500/);
@@ -280,10 +326,25 @@ describe('token vendor: transient failures', () => {
 
 describe('token vendor: configuration errors, before any login', () => {
   it.each([
-    ['a PEM that does not parse', { privateKey: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----' }, 'ERR_PRIVATE_KEY', /does not parse/],
+    [
+      'a PEM that does not parse',
+      { privateKey: '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----' },
+      'ERR_PRIVATE_KEY',
+      /does not parse/,
+    ],
     ['a certificate instead of a key', { privateKey: 'CERT' }, 'ERR_PRIVATE_KEY', /holds a certificate/],
-    ['a missing username', { username: undefined }, 'ERR_SECRET_FORMAT', /username: is required for the jwt-bearer flow/],
-    ['an http login URL', { loginUrl: 'http://login.salesforce.com' }, 'ERR_SECRET_FORMAT', /loginUrl: must use https/],
+    [
+      'a missing username',
+      { username: undefined },
+      'ERR_SECRET_FORMAT',
+      /username: is required for the jwt-bearer flow/,
+    ],
+    [
+      'an http login URL',
+      { loginUrl: 'http://login.salesforce.com' },
+      'ERR_SECRET_FORMAT',
+      /loginUrl: must use https/,
+    ],
   ])('%s', async (_label, override, code, message) => {
     const secret = {
       loginUrl: stack.salesforce.url,
@@ -312,12 +373,16 @@ describe('token vendor: configuration errors, before any login', () => {
   });
 
   it('a missing SALESFORCE_SECRET_ID fails the cold start', async () => {
-    await expect(vendor({ SALESFORCE_SECRET_ID: undefined })).rejects.toThrow(/SALESFORCE_SECRET_ID is required/);
+    await expect(vendor({ SALESFORCE_SECRET_ID: undefined })).rejects.toThrow(
+      /SALESFORCE_SECRET_ID is required/,
+    );
   });
 
   it('an invalid event is refused without a login', async () => {
     const invoke = await vendor();
-    const { result: failure, tokenRequests } = await counting(() => invocationError(() => invoke({ forceRefresh: 'yes' })));
+    const { result: failure, tokenRequests } = await counting(() =>
+      invocationError(() => invoke({ forceRefresh: 'yes' })),
+    );
     expect(failure.code).toBe('ERR_INVALID_EVENT');
     expect(tokenRequests).toBe(0);
   });
@@ -328,9 +393,16 @@ describe('token vendor: logs', () => {
     const invoke = await vendor();
     const mark = output.lines().length;
     const token = await invoke({});
-    const lines = output.lines().slice(mark).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = output
+      .lines()
+      .slice(mark)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const vendedLine = lines.find((l) => l.message === 'token vended');
-    expect(vendedLine).toMatchObject({ level: 'INFO', function_name: 'token-vendor', instanceUrl: token.instanceUrl });
+    expect(vendedLine).toMatchObject({
+      level: 'INFO',
+      function_name: 'token-vendor',
+      instanceUrl: token.instanceUrl,
+    });
     expect(JSON.stringify(lines)).not.toContain(token.accessToken);
   });
 });
