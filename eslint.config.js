@@ -25,7 +25,14 @@ export default defineConfig(
     // lib/ is framework-free: it never imports middy (STYLE.md #8).
     files: ['lib/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@middy/*'], message: 'lib/ stays framework-free; wire middy in functions/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@middy/*'], message: 'lib/ stays framework-free; wire middy in functions/.' },
+          ],
+        },
+      ],
     },
   },
   { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },

@@ -34,7 +34,13 @@ export interface BridgeEnv {
 
 const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
 const integer = (min: number, max: number) =>
-  z.coerce.number().check(z.int('must be a whole number'), z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`));
+  z.coerce
+    .number()
+    .check(
+      z.int('must be a whole number'),
+      z.gte(min, `must be at least ${min}`),
+      z.lte(max, `must be at most ${max}`),
+    );
 
 const envSchema = z.object({
   SALESFORCE_SECRET_ID: optionalText,
@@ -51,7 +57,9 @@ const envSchema = z.object({
 
 /** Reads and validates the environment; an empty string counts as unset. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): BridgeEnv {
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     // Name the variable and the rule it breaks; the value itself is not repeated.

@@ -75,7 +75,12 @@ export class SalesforceAuthError extends SfBridgeError {
   /** The usual fix, when the error is a well-known one. */
   readonly hint: string | undefined;
 
-  constructor(details: { error: string; errorDescription: string; status: number; hint?: string | undefined }) {
+  constructor(details: {
+    error: string;
+    errorDescription: string;
+    status: number;
+    hint?: string | undefined;
+  }) {
     const hint = details.hint ? ` Hint: ${details.hint}` : '';
     super(`Salesforce refused the login (${details.error}): ${details.errorDescription}.${hint}`);
     this.error = details.error;

@@ -19,16 +19,24 @@ describe('readEnv', () => {
   });
 
   it('reads overrides', () => {
-    const env = readEnv({ SALESFORCE_SECRET_MAX_AGE: '0', SALESFORCE_SESSION_TTL_SECONDS: '900', SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: '60' });
+    const env = readEnv({
+      SALESFORCE_SECRET_MAX_AGE: '0',
+      SALESFORCE_SESSION_TTL_SECONDS: '900',
+      SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: '60',
+    });
     expect(env).toMatchObject({ secretMaxAgeSeconds: 0, sessionTtlSeconds: 900, refreshMarginSeconds: 60 });
   });
 
   it('names the variable and the rule it breaks', () => {
     expect(() => readEnv({ SALESFORCE_SESSION_TTL_SECONDS: 'two hours' })).toThrow(ConfigurationError);
-    expect(() => readEnv({ SALESFORCE_SESSION_TTL_SECONDS: '1.5' })).toThrow(/SALESFORCE_SESSION_TTL_SECONDS must be a whole number/);
-    expect(() => readEnv({ SALESFORCE_LOGIN_MAX_ATTEMPTS: '0' })).toThrow(/SALESFORCE_LOGIN_MAX_ATTEMPTS must be at least 1/);
-    expect(() => readEnv({ SALESFORCE_SESSION_TTL_SECONDS: '600', SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: '600' })).toThrow(
-      /REFRESH_MARGIN_SECONDS must be smaller/,
+    expect(() => readEnv({ SALESFORCE_SESSION_TTL_SECONDS: '1.5' })).toThrow(
+      /SALESFORCE_SESSION_TTL_SECONDS must be a whole number/,
     );
+    expect(() => readEnv({ SALESFORCE_LOGIN_MAX_ATTEMPTS: '0' })).toThrow(
+      /SALESFORCE_LOGIN_MAX_ATTEMPTS must be at least 1/,
+    );
+    expect(() =>
+      readEnv({ SALESFORCE_SESSION_TTL_SECONDS: '600', SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: '600' }),
+    ).toThrow(/REFRESH_MARGIN_SECONDS must be smaller/);
   });
 });

@@ -30,7 +30,10 @@ export async function signJwtAssertion(
   options: JwtAssertionOptions = {},
 ): Promise<string> {
   const nowSeconds = Math.floor((options.now ?? Date.now)() / 1000);
-  const lifetime = Math.min(options.lifetimeSeconds ?? JWT_ASSERTION_LIFETIME_SECONDS, JWT_ASSERTION_LIFETIME_SECONDS);
+  const lifetime = Math.min(
+    options.lifetimeSeconds ?? JWT_ASSERTION_LIFETIME_SECONDS,
+    JWT_ASSERTION_LIFETIME_SECONDS,
+  );
   return new SignJWT({})
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
     .setIssuer(claims.clientId)

@@ -90,16 +90,23 @@ async function attempt(
     text = await response.text();
   } catch (error) {
     // Network errors carry no request body, so they are safe to keep as the cause.
-    throw new SalesforceUnavailableError(`Token request to ${endpoint} failed: ${describeNetworkError(error)}`, undefined, {
-      cause: error,
-    });
+    throw new SalesforceUnavailableError(
+      `Token request to ${endpoint} failed: ${describeNetworkError(error)}`,
+      undefined,
+      {
+        cause: error,
+      },
+    );
   }
   const body = parseJson(text);
   if (status === 200) {
     const token = tokenResponseSchema.safeParse(body);
     if (token.success) return token.data;
     // Never quote the body: it may hold the access token.
-    throw new SalesforceUnavailableError(`Token endpoint ${endpoint} answered 200 without a usable token response`, status);
+    throw new SalesforceUnavailableError(
+      `Token endpoint ${endpoint} answered 200 without a usable token response`,
+      status,
+    );
   }
   if (status >= 500 || status === 429) {
     throw new SalesforceUnavailableError(`Token endpoint ${endpoint} answered HTTP ${status}`, status);
@@ -107,7 +114,12 @@ async function attempt(
   const oauthError = oauthErrorSchema.safeParse(body);
   if (oauthError.success) {
     const { error, error_description: description = '' } = oauthError.data;
-    throw new SalesforceAuthError({ error, errorDescription: description, status, hint: hintFor(error, description) });
+    throw new SalesforceAuthError({
+      error,
+      errorDescription: description,
+      status,
+      hint: hintFor(error, description),
+    });
   }
   throw new SalesforceAuthError({
     error: `http_${status}`,
@@ -126,7 +138,8 @@ function parseJson(text: string): unknown {
 }
 
 function describeNetworkError(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'timed out';
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return 'timed out';
   const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   return code ?? (error instanceof Error ? error.message : 'network error');

@@ -14,22 +14,23 @@ const BY_DESCRIPTION: Record<string, string> = {
     'set audience to https://login.salesforce.com for production or https://test.salesforce.com for a sandbox',
   'expired authorization code':
     "Salesforce saw the assertion as expired: check the signing machine's clock (exp is now + 3 minutes)",
-  'inactive user': 'the integration user is deactivated or frozen: reactivate it or point username at an active user',
+  'inactive user':
+    'the integration user is deactivated or frozen: reactivate it or point username at an active user',
   'login rate exceeded':
     'the user exceeded 3,600 logins per hour: tokens are cached per container, so look for many cold containers or callers bypassing the token vendor; logins resume within the hour',
   'ip restricted or invalid login hours':
     "the login came from outside the profile's IP ranges or login hours: relax the app's IP policy or the profile's restrictions",
   'request not supported on this domain':
     'the client-credentials flow needs the My Domain URL as loginUrl (https://MyDomain.my.salesforce.com), not login.salesforce.com or test.salesforce.com',
-  'no client credentials user enabled':
-    "set a Run As user in the app's Client Credentials flow policy",
+  'no client credentials user enabled': "set a Run As user in the app's Client Credentials flow policy",
   'client identifier invalid':
-    "clientId is not the consumer key of an app in this org (a new app can take up to 10 minutes to be usable); check loginUrl points at the right org",
-  'invalid client credentials': "clientSecret does not match the app's consumer secret (it may have been rotated)",
+    'clientId is not the consumer key of an app in this org (a new app can take up to 10 minutes to be usable); check loginUrl points at the right org',
+  'invalid client credentials':
+    "clientSecret does not match the app's consumer secret (it may have been rotated)",
   'user is not admin approved to access this app':
     "assign the user's profile or permission set to the app (Manage Profiles / Manage Permission Sets on the app's policies)",
   'grant type not supported':
-    "enable the flow on the app (JWT Bearer Flow or Client Credentials Flow under OAuth settings)",
+    'enable the flow on the app (JWT Bearer Flow or Client Credentials Flow under OAuth settings)',
 };
 
 const BY_ERROR: Record<string, string> = {

@@ -30,9 +30,12 @@ export function looksLikePem(raw: string): boolean {
 export function importRsaPrivateKey(raw: string): KeyObject {
   const pem = normalisePem(raw);
   const label = PEM_LABEL.exec(pem)?.[1];
-  if (!label) throw new PrivateKeyError('privateKey is not a PEM block (expected -----BEGIN PRIVATE KEY-----)');
+  if (!label)
+    throw new PrivateKeyError('privateKey is not a PEM block (expected -----BEGIN PRIVATE KEY-----)');
   if (label === 'ENCRYPTED PRIVATE KEY') {
-    throw new PrivateKeyError('privateKey is encrypted; store the unencrypted PKCS#8 or PKCS#1 key in the secret');
+    throw new PrivateKeyError(
+      'privateKey is encrypted; store the unencrypted PKCS#8 or PKCS#1 key in the secret',
+    );
   }
   if (label === 'CERTIFICATE' || label.endsWith('PUBLIC KEY')) {
     throw new PrivateKeyError(
@@ -40,16 +43,22 @@ export function importRsaPrivateKey(raw: string): KeyObject {
     );
   }
   if (label !== 'PRIVATE KEY' && label !== 'RSA PRIVATE KEY') {
-    throw new PrivateKeyError(`privateKey is a "${label}" PEM; expected PRIVATE KEY (PKCS#8) or RSA PRIVATE KEY (PKCS#1)`);
+    throw new PrivateKeyError(
+      `privateKey is a "${label}" PEM; expected PRIVATE KEY (PKCS#8) or RSA PRIVATE KEY (PKCS#1)`,
+    );
   }
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: pem, format: 'pem' });
   } catch {
-    throw new PrivateKeyError(`privateKey has a ${label} header but its content does not parse (truncated or corrupted?)`);
+    throw new PrivateKeyError(
+      `privateKey has a ${label} header but its content does not parse (truncated or corrupted?)`,
+    );
   }
   if (key.asymmetricKeyType !== 'rsa') {
-    throw new PrivateKeyError(`privateKey is a ${String(key.asymmetricKeyType)} key; Salesforce's JWT Bearer flow needs RSA (RS256)`);
+    throw new PrivateKeyError(
+      `privateKey is a ${String(key.asymmetricKeyType)} key; Salesforce's JWT Bearer flow needs RSA (RS256)`,
+    );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
   if (bits < MIN_RSA_BITS) {

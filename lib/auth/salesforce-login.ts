@@ -13,10 +13,17 @@ export interface LoginOptions {
 }
 
 /** Exchanges credentials for an access token with the flow they name. */
-export async function login(credentials: SalesforceCredentials, options: LoginOptions): Promise<SalesforceToken> {
+export async function login(
+  credentials: SalesforceCredentials,
+  options: LoginOptions,
+): Promise<SalesforceToken> {
   const now = options.now ?? Date.now;
   const issuedAt = now();
-  const response = await requestToken(credentials.loginUrl, () => tokenForm(credentials, now), options.request);
+  const response = await requestToken(
+    credentials.loginUrl,
+    () => tokenForm(credentials, now),
+    options.request,
+  );
   return {
     accessToken: response.access_token,
     instanceUrl: response.instance_url.replace(/\/+$/, ''),

@@ -34,7 +34,8 @@ export function redactText(text: string): string {
 
 /** A JSON.stringify replacer that applies both nets at every depth. */
 export function redactingReplacer(key: string, value: unknown): unknown {
-  if (key && SENSITIVE_KEY.test(key) && value !== undefined && value !== null && value !== '') return REDACTED;
+  if (key && SENSITIVE_KEY.test(key) && value !== undefined && value !== null && value !== '')
+    return REDACTED;
   if (typeof value === 'string') return redactText(value);
   return value;
 }

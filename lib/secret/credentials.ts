@@ -56,7 +56,11 @@ type SecretFields = z.infer<typeof secretSchema>;
  * `privateKey`/`clientSecret` is present), or a bare PEM private key with `loginUrl`,
  * `clientId`, `username` and `audience` taken from `SALESFORCE_*` env vars.
  */
-export function parseCredentials(secretString: string, secretId: string, env: CredentialsEnv): SalesforceCredentials {
+export function parseCredentials(
+  secretString: string,
+  secretId: string,
+  env: CredentialsEnv,
+): SalesforceCredentials {
   const trimmed = secretString.trim();
   if (trimmed.startsWith('{')) return fromJson(trimmed, secretId);
   if (looksLikePem(trimmed)) return fromBarePem(trimmed, secretId, env);
@@ -78,7 +82,12 @@ function fromJson(json: string, secretId: string): SalesforceCredentials {
     const problems = parsed.error.issues.flatMap((issue): FieldProblem[] =>
       issue.code === 'unrecognized_keys'
         ? issue.keys.map((key) => ({ field: key, problem: 'is not a known field (check its spelling)' }))
-        : [{ field: issue.path.join('.') || 'SecretString', problem: issue.path.length ? issue.message : 'must be a JSON object' }],
+        : [
+            {
+              field: issue.path.join('.') || 'SecretString',
+              problem: issue.path.length ? issue.message : 'must be a JSON object',
+            },
+          ],
     );
     throw new SecretFormatError(secretId, problems);
   }
@@ -95,7 +104,10 @@ const ENV_NAMES: Record<string, string> = {
 function fromBarePem(pem: string, secretId: string, env: CredentialsEnv): SalesforceCredentials {
   const missing = (['loginUrl', 'clientId', 'username'] as const)
     .filter((field) => env[field] === undefined)
-    .map((field) => ({ field: ENV_NAMES[field] ?? field, problem: 'is required when the secret is a bare PEM key' }));
+    .map((field) => ({
+      field: ENV_NAMES[field] ?? field,
+      problem: 'is required when the secret is a bare PEM key',
+    }));
   if (missing.length) throw new SecretFormatError(secretId, missing);
   const fields: SecretFields = {
     flow: 'jwt-bearer',
@@ -105,29 +117,48 @@ function fromBarePem(pem: string, secretId: string, env: CredentialsEnv): Salesf
     privateKey: pem,
     audience: env.audience,
   };
-  return build(fields, secretId, (field) => (field === 'privateKey' ? 'SecretString' : (ENV_NAMES[field] ?? field)));
+  return build(fields, secretId, (field) =>
+    field === 'privateKey' ? 'SecretString' : (ENV_NAMES[field] ?? field),
+  );
 }
 
-function build(fields: SecretFields, secretId: string, name: (field: string) => string): SalesforceCredentials {
+function build(
+  fields: SecretFields,
+  secretId: string,
+  name: (field: string) => string,
+): SalesforceCredentials {
   const problems: FieldProblem[] = [];
   const loginUrl = normaliseLoginUrl(fields.loginUrl);
   if ('problem' in loginUrl) problems.push({ field: name('loginUrl'), problem: loginUrl.problem });
   if (fields.audience !== undefined && !URL.canParse(fields.audience)) {
-    problems.push({ field: name('audience'), problem: 'must be an absolute URL such as https://login.salesforce.com' });
+    problems.push({
+      field: name('audience'),
+      problem: 'must be an absolute URL such as https://login.salesforce.com',
+    });
   }
   const flow = fields.flow ?? inferFlow(fields);
   if (!flow) {
-    problems.push({ field: 'flow', problem: 'is required unless exactly one of privateKey or clientSecret is present' });
+    problems.push({
+      field: 'flow',
+      problem: 'is required unless exactly one of privateKey or clientSecret is present',
+    });
   } else if (flow === 'jwt-bearer') {
-    if (!fields.username) problems.push({ field: name('username'), problem: 'is required for the jwt-bearer flow' });
-    if (!fields.privateKey) problems.push({ field: name('privateKey'), problem: 'is required for the jwt-bearer flow' });
+    if (!fields.username)
+      problems.push({ field: name('username'), problem: 'is required for the jwt-bearer flow' });
+    if (!fields.privateKey)
+      problems.push({ field: name('privateKey'), problem: 'is required for the jwt-bearer flow' });
   } else if (!fields.clientSecret) {
     problems.push({ field: 'clientSecret', problem: 'is required for the client-credentials flow' });
   }
   if (problems.length || !flow || 'problem' in loginUrl) throw new SecretFormatError(secretId, problems);
 
   if (flow === 'client-credentials') {
-    return { flow, loginUrl: loginUrl.url, clientId: fields.clientId, clientSecret: fields.clientSecret ?? '' };
+    return {
+      flow,
+      loginUrl: loginUrl.url,
+      clientId: fields.clientId,
+      clientSecret: fields.clientSecret ?? '',
+    };
   }
   return {
     flow,

@@ -18,7 +18,12 @@ export interface SecretSourceOptions {
   client?: SecretsManagerClient;
 }
 
-const NO_ENV: CredentialsEnv = { loginUrl: undefined, clientId: undefined, username: undefined, audience: undefined };
+const NO_ENV: CredentialsEnv = {
+  loginUrl: undefined,
+  clientId: undefined,
+  username: undefined,
+  audience: undefined,
+};
 
 /**
  * Reads the credentials secret through Powertools Parameters (in-memory, max-age cached) and
@@ -67,12 +72,19 @@ export class SecretSource {
       value = await this.#provider.get(this.secretId, { maxAge: this.#maxAgeSeconds, forceFetch });
     } catch (error) {
       const aws = awsError(error);
-      const detail = aws ? `${aws.name}${aws.message ? ` (${aws.message})` : ''}` : 'no answer from Secrets Manager';
-      throw new SecretFetchError(`Could not read secret "${this.secretId}": ${detail}`, aws?.name, { cause: error });
+      const detail = aws
+        ? `${aws.name}${aws.message ? ` (${aws.message})` : ''}`
+        : 'no answer from Secrets Manager';
+      throw new SecretFetchError(`Could not read secret "${this.secretId}": ${detail}`, aws?.name, {
+        cause: error,
+      });
     }
     if (typeof value !== 'string') {
       throw new SecretFormatError(this.secretId, [
-        { field: 'SecretString', problem: 'is missing (binary secrets are not supported; store JSON or a PEM string)' },
+        {
+          field: 'SecretString',
+          problem: 'is missing (binary secrets are not supported; store JSON or a PEM string)',
+        },
       ]);
     }
     return value;

@@ -54,7 +54,12 @@ export class TokenCache {
   async refresh(staleToken?: string): Promise<SalesforceToken> {
     if (this.#inFlight) return this.#inFlight;
     const token = this.#token;
-    if (staleToken !== undefined && token && token.accessToken !== staleToken && this.#now() < token.expiresAt) {
+    if (
+      staleToken !== undefined &&
+      token &&
+      token.accessToken !== staleToken &&
+      this.#now() < token.expiresAt
+    ) {
       return token;
     }
     if (staleToken !== undefined && token?.accessToken === staleToken) this.#token = undefined;

@@ -88,9 +88,12 @@ export class LocalTokenProvider implements TokenProvider {
       // Same secret text gives the same object: nothing was rotated, and retrying would only
       // repeat the rejection and spend one of the user's hourly logins.
       if (refetched === credentials) throw error;
-      this.#options.logger?.info('credentials were rejected and the secret has changed; retrying the login once', {
-        secretId: this.secretSource.secretId,
-      });
+      this.#options.logger?.info(
+        'credentials were rejected and the secret has changed; retrying the login once',
+        {
+          secretId: this.secretSource.secretId,
+        },
+      );
       return this.#loginWith(refetched);
     }
   }
@@ -127,7 +130,9 @@ function isCredentialRejection(error: unknown): error is SalesforceAuthError {
 }
 
 function describe(error: unknown): Record<string, unknown> {
-  return error instanceof Error ? { name: error.name, code: (error as { code?: unknown }).code, message: error.message } : {};
+  return error instanceof Error
+    ? { name: error.name, code: (error as { code?: unknown }).code, message: error.message }
+    : {};
 }
 
 /**
@@ -135,11 +140,18 @@ function describe(error: unknown): Record<string, unknown> {
  * Requires `SALESFORCE_SECRET_ID`.
  */
 export function createLocalTokenProvider(
-  options: { env?: BridgeEnv; client?: SecretsManagerClient; logger?: ProviderLogger; now?: () => number } = {},
+  options: {
+    env?: BridgeEnv;
+    client?: SecretsManagerClient;
+    logger?: ProviderLogger;
+    now?: () => number;
+  } = {},
 ): LocalTokenProvider {
   const env = options.env ?? readEnv();
   if (!env.secretId) {
-    throw new ConfigurationError('SALESFORCE_SECRET_ID is required: the name or ARN of the Salesforce credentials secret');
+    throw new ConfigurationError(
+      'SALESFORCE_SECRET_ID is required: the name or ARN of the Salesforce credentials secret',
+    );
   }
   return new LocalTokenProvider({
     secretSource: new SecretSource({

@@ -36,11 +36,16 @@ export function parseVendorRequest(event: unknown): VendorRequest {
     );
   }
   const { forceRefresh, staleToken } = parsed.data;
-  return { forceRefresh: forceRefresh === true || staleToken !== undefined, ...(staleToken ? { staleToken } : {}) };
+  return {
+    forceRefresh: forceRefresh === true || staleToken !== undefined,
+    ...(staleToken ? { staleToken } : {}),
+  };
 }
 
 /** Answers one vendor request from the provider. */
 export async function vendToken(provider: TokenProvider, request: VendorRequest): Promise<VendorResponse> {
-  const token = request.forceRefresh ? await provider.refreshToken(request.staleToken) : await provider.getToken();
+  const token = request.forceRefresh
+    ? await provider.refreshToken(request.staleToken)
+    : await provider.getToken();
   return { ...token };
 }

@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { signJwtAssertion } from '../../lib/auth/jwt-assertion.js';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const claims = { clientId: '3MVG9.consumer-key', username: 'integration@acme.com', audience: 'https://login.salesforce.com' };
+const claims = {
+  clientId: '3MVG9.consumer-key',
+  username: 'integration@acme.com',
+  audience: 'https://login.salesforce.com',
+};
 const frozen = Date.UTC(2026, 10, 28, 12, 0, 0);
 
 describe('signJwtAssertion', () => {

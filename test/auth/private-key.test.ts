@@ -45,8 +45,14 @@ describe('importRsaPrivateKey', () => {
     expectKeyError('not a key at all', /not a PEM block/);
     expectKeyError(spki, /holds a public key, not a private key/);
     expectKeyError('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', /holds a certificate/);
-    expectKeyError('-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----', /encrypted/);
-    expectKeyError('-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----', /"EC PRIVATE KEY" PEM/);
+    expectKeyError(
+      '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----',
+      /encrypted/,
+    );
+    expectKeyError(
+      '-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----',
+      /"EC PRIVATE KEY" PEM/,
+    );
     // A truncated key: header intact, body cut in half.
     const lines = pkcs8.trim().split('\n');
     const truncated = [...lines.slice(0, lines.length / 2), lines.at(-1)].join('\n');
@@ -54,9 +60,13 @@ describe('importRsaPrivateKey', () => {
   });
 
   it('refuses non-RSA and short RSA keys, which RS256 cannot use', () => {
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     expectKeyError(ec, /is a ec key; .* needs RSA/);
-    const short = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const short = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     expectKeyError(short, /RSA 1024-bit; RS256 needs at least 2048 bits/);
   });
 });

@@ -46,7 +46,10 @@ export function captureOutput(): { text: () => string; lines: () => string[]; re
   const text = () => chunks.join('');
   return {
     text,
-    lines: () => text().split('\n').filter((line) => line.trim() !== ''),
+    lines: () =>
+      text()
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
     restore: () => {
       spies.forEach((s) => {
         s.mockRestore();

@@ -5,7 +5,12 @@ import { parseCredentials, type CredentialsEnv } from '../../lib/secret/credenti
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const pkcs8 = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const noEnv: CredentialsEnv = { loginUrl: undefined, clientId: undefined, username: undefined, audience: undefined };
+const noEnv: CredentialsEnv = {
+  loginUrl: undefined,
+  clientId: undefined,
+  username: undefined,
+  audience: undefined,
+};
 const CLIENT_SECRET = 'CS-8f3a9c1e7b2d4f60a5e9';
 
 const jwtSecret = {
@@ -40,7 +45,11 @@ describe('parseCredentials', () => {
   });
 
   it('keeps an explicit audience (My Domain host, login.salesforce.com aud)', () => {
-    const secret = { ...jwtSecret, loginUrl: 'https://acme.my.salesforce.com', audience: 'https://test.salesforce.com' };
+    const secret = {
+      ...jwtSecret,
+      loginUrl: 'https://acme.my.salesforce.com',
+      audience: 'https://test.salesforce.com',
+    };
     expect(parseCredentials(JSON.stringify(secret), 'id', noEnv)).toMatchObject({
       loginUrl: 'https://acme.my.salesforce.com',
       audience: 'https://test.salesforce.com',
@@ -60,9 +69,19 @@ describe('parseCredentials', () => {
   });
 
   it('accepts a bare PEM (also with literal \\n) with the other fields from env', () => {
-    const env = { loginUrl: 'https://test.salesforce.com', clientId: 'k', username: 'u@acme.com.sbx', audience: undefined };
+    const env = {
+      loginUrl: 'https://test.salesforce.com',
+      clientId: 'k',
+      username: 'u@acme.com.sbx',
+      audience: undefined,
+    };
     const creds = parseCredentials(pkcs8.trim().replace(/\n/g, '\\n'), 'id', env);
-    expect(creds).toMatchObject({ flow: 'jwt-bearer', clientId: 'k', username: 'u@acme.com.sbx', audience: 'https://test.salesforce.com' });
+    expect(creds).toMatchObject({
+      flow: 'jwt-bearer',
+      clientId: 'k',
+      username: 'u@acme.com.sbx',
+      audience: 'https://test.salesforce.com',
+    });
   });
 
   it('names every missing env var for a bare PEM', () => {
@@ -91,7 +110,9 @@ describe('parseCredentials', () => {
   });
 
   it('reports cross-field problems: http login URL, missing username and key, missing flow', () => {
-    const error = formatError(JSON.stringify({ flow: 'jwt-bearer', loginUrl: 'http://example.com', clientId: 'k' }));
+    const error = formatError(
+      JSON.stringify({ flow: 'jwt-bearer', loginUrl: 'http://example.com', clientId: 'k' }),
+    );
     expect(error.problems).toEqual([
       { field: 'loginUrl', problem: 'must use https (plain http is accepted only for loopback hosts)' },
       { field: 'username', problem: 'is required for the jwt-bearer flow' },
@@ -114,11 +135,16 @@ describe('parseCredentials', () => {
     expect(broken.problems).toEqual([{ field: 'SecretString', problem: 'is not valid JSON' }]);
     expect(broken.message).not.toContain(CLIENT_SECRET);
     expect(broken.cause).toBeUndefined();
-    expect(formatError('[1,2]').problems).toEqual([{ field: 'SecretString', problem: 'is neither a JSON object nor a PEM private key' }]);
+    expect(formatError('[1,2]').problems).toEqual([
+      { field: 'SecretString', problem: 'is neither a JSON object nor a PEM private key' },
+    ]);
   });
 
   it('turns an unparseable key into a PrivateKeyError (a configuration error) naming the problem', () => {
-    const secret = { ...jwtSecret, privateKey: '-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----' };
+    const secret = {
+      ...jwtSecret,
+      privateKey: '-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----',
+    };
     expect(() => parseCredentials(JSON.stringify(secret), 'id', noEnv)).toThrow(PrivateKeyError);
     expect(() => parseCredentials(JSON.stringify(secret), 'id', noEnv)).toThrow(/content does not parse/);
   });

@@ -7,7 +7,10 @@ describe('parseVendorRequest', () => {
     expect(parseVendorRequest({})).toEqual({ forceRefresh: false });
     expect(parseVendorRequest(null)).toEqual({ forceRefresh: false });
     expect(parseVendorRequest({ forceRefresh: true })).toEqual({ forceRefresh: true });
-    expect(parseVendorRequest({ forceRefresh: true, staleToken: 'tok' })).toEqual({ forceRefresh: true, staleToken: 'tok' });
+    expect(parseVendorRequest({ forceRefresh: true, staleToken: 'tok' })).toEqual({
+      forceRefresh: true,
+      staleToken: 'tok',
+    });
     expect(parseVendorRequest({ staleToken: 'tok' })).toEqual({ forceRefresh: true, staleToken: 'tok' });
   });
 
