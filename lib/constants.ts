@@ -27,3 +27,27 @@ export const LOGIN_RETRY_MAX_DELAY_MS = 2_000;
 
 export const TOKEN_ENDPOINT_PATH = '/services/oauth2/token';
 export const JWT_BEARER_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+/** A current GA REST API version (Spring '26); salesforce-behaviour.md §6. */
+export const DEFAULT_API_VERSION = '66.0';
+
+/** REST retries for 5xx, 429, network errors and timeouts. */
+export const DEFAULT_REST_MAX_ATTEMPTS = 4;
+export const REST_RETRY_MIN_DELAY_MS = 500;
+export const REST_RETRY_MAX_DELAY_MS = 8_000;
+
+/** Per-request timeout; Salesforce's own REST call timeout is 10 minutes, ours is much shorter. */
+export const DEFAULT_REST_TIMEOUT_MS = 60_000;
+
+/** Time kept back from the Lambda deadline to report results; no request starts inside it. */
+export const DEADLINE_SAFETY_MS = 2_000;
+
+/** sObject Collections take at most 200 records per call. */
+export const COLLECTIONS_MAX_RECORDS = 200;
+export const DEFAULT_COLLECTIONS_CONCURRENCY = 3;
+
+/** Above this many records, Bulk API 2.0 is used (Salesforce's own guidance: more than 2,000). */
+export const DEFAULT_BULK_THRESHOLD = 2_000;
+
+/** Bulk API 2.0 accepts up to 100 MB of raw CSV per job upload; stay below it. */
+export const BULK_MAX_JOB_BYTES = 100_000_000 - 1_000_000;

@@ -96,6 +96,8 @@ export class SalesforceUnavailableError extends SfBridgeError {
   override code = 'ERR_SALESFORCE_UNAVAILABLE';
   /** The last HTTP status, when Salesforce answered at all. */
   readonly status: number | undefined;
+  /** Salesforce's `Retry-After`, in milliseconds, when it sent one. */
+  retryAfterMs: number | undefined;
 
   constructor(message: string, status?: number, options?: { cause?: unknown }) {
     super(message, options);
@@ -107,4 +109,61 @@ export class SalesforceUnavailableError extends SfBridgeError {
 export class InvalidEventError extends SfBridgeError {
   static override code = 'ERR_INVALID_EVENT';
   override code = 'ERR_INVALID_EVENT';
+}
+
+/** One entry of Salesforce's REST error body `[{message, errorCode, fields?}]`. */
+export interface SalesforceErrorItem {
+  message: string;
+  errorCode: string;
+  fields?: string[];
+}
+
+/**
+ * A REST call failed for good with Salesforce's error body
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm).
+ */
+export class SalesforceApiError extends SfBridgeError {
+  static override code = 'ERR_SALESFORCE_API';
+  override code = 'ERR_SALESFORCE_API';
+  readonly status: number;
+  readonly errors: readonly SalesforceErrorItem[];
+  /** The first item's `errorCode`, e.g. `INVALID_FIELD`, or `HTTP_<status>` when the body had none. */
+  readonly errorCode: string;
+
+  constructor(method: string, path: string, status: number, errors: readonly SalesforceErrorItem[]) {
+    const first = errors[0];
+    const detail = first ? `${first.errorCode}: ${first.message}` : 'no error body';
+    super(`Salesforce ${method} ${path} answered HTTP ${status} (${detail})`);
+    this.status = status;
+    this.errors = errors;
+    this.errorCode = first?.errorCode ?? `HTTP_${status}`;
+  }
+}
+
+/**
+ * 403 REQUEST_LIMIT_EXCEEDED: the org's API allocation is used up. Never retried: retrying
+ * only burns more of the allocation and delays other work; the records are reported failed.
+ */
+export class RequestLimitExceededError extends SalesforceApiError {
+  static override code = 'ERR_REQUEST_LIMIT_EXCEEDED';
+  override code = 'ERR_REQUEST_LIMIT_EXCEEDED';
+}
+
+/** Not enough of the Lambda's remaining time is left to make (or finish) a call. */
+export class DeadlineExceededError extends SfBridgeError {
+  static override code = 'ERR_DEADLINE_EXCEEDED';
+  override code = 'ERR_DEADLINE_EXCEEDED';
+}
+
+/** The token vendor Lambda could not be invoked, or its invocation failed. */
+export class TokenVendorError extends SfBridgeError {
+  static override code = 'ERR_TOKEN_VENDOR';
+  override code = 'ERR_TOKEN_VENDOR';
+  /** The vendor's own error type (e.g. `SalesforceAuthError`) when the function itself failed. */
+  readonly vendorErrorType: string | undefined;
+
+  constructor(message: string, vendorErrorType?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.vendorErrorType = vendorErrorType;
+  }
 }

@@ -1,0 +1,63 @@
+import { stringify } from 'csv-stringify/sync';
+import type { MergedItem } from '../sync/merge-duplicates.js';
+
+/** Bulk API 2.0's marker for "set this field to null"; an empty cell leaves the field unchanged. */
+export const BULK_NULL = '#N/A';
+
+export interface CsvJobPart {
+  items: MergedItem[];
+  csv: string;
+}
+
+/**
+ * Writes merged records as Bulk API 2.0 CSV (LF line ends, comma delimiter, RFC 4180 quoting by
+ * csv-stringify), split into parts whose size stays under `maxBytes`, one part per job since a
+ * job takes a single upload. Columns are the union of the records' fields; a relationship
+ * reference such as `{"Account": {"Ext_Id__c": "A1"}}` becomes the column `Account.Ext_Id__c`.
+ */
+export function toCsvParts(items: readonly MergedItem[], maxBytes: number): CsvJobPart[] {
+  const rows = items.map((item) => flatten(item.record));
+  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const header = stringify([columns], { eof: true, record_delimiter: 'unix' });
+  const headerBytes = Buffer.byteLength(header);
+  const parts: CsvJobPart[] = [];
+  let current: { items: MergedItem[]; lines: string[]; bytes: number } | undefined;
+  items.forEach((item, index) => {
+    const row = rows[index] ?? {};
+    const line = stringify([columns.map((column) => cell(row[column]))], {
+      eof: true,
+      record_delimiter: 'unix',
+      quoted_match: /^\s|\s$/,
+    });
+    const bytes = Buffer.byteLength(line);
+    if (!current || (current.items.length > 0 && current.bytes + bytes > maxBytes)) {
+      if (current) parts.push({ items: current.items, csv: header + current.lines.join('') });
+      current = { items: [], lines: [], bytes: headerBytes };
+    }
+    current.items.push(item);
+    current.lines.push(line);
+    current.bytes += bytes;
+  });
+  if (current) parts.push({ items: current.items, csv: header + current.lines.join('') });
+  return parts;
+}
+
+function flatten(record: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [inner, innerValue] of Object.entries(value)) out[`${key}.${inner}`] = innerValue;
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+function cell(value: unknown): string {
+  if (value === undefined) return '';
+  // Salesforce stores an empty text value as null; in Bulk CSV an empty cell would mean "unchanged".
+  if (value === null || value === '') return BULK_NULL;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+}

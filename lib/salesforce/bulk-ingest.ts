@@ -1,0 +1,134 @@
+import { parse } from 'csv-parse/sync';
+import { BULK_MAX_JOB_BYTES } from '../constants.js';
+import { failAll, type MergedItem } from '../sync/merge-duplicates.js';
+import { failed, type RecordOutcome } from '../sync/record-outcome.js';
+import { toCsvParts, type CsvJobPart } from './bulk-csv.js';
+import { errorCode, errorMessage } from './collections-upsert.js';
+import type { SalesforceRestClient } from './rest-client.js';
+
+export interface BulkUpsertOptions {
+  sobject: string;
+  externalIdField: string;
+  /** Raw CSV bytes per job (one upload per job). Default just under 100 MB. */
+  maxJobBytes?: number;
+  /** Job-status polling backoff bounds. Default 500 ms to 10 s. */
+  pollMinMs?: number;
+  pollMaxMs?: number;
+  /** Told each job's id and final state, for logs. */
+  onJob?: (job: { id: string; state: string; records: number }) => void;
+}
+
+interface JobInfo {
+  id: string;
+  state: string;
+  errorMessage?: string;
+  numberRecordsFailed?: number;
+}
+
+const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
+
+/**
+ * Upserts merged records with Bulk API 2.0 ingest jobs
+ * (https://developer.salesforce.com/docs/platform/api-asynch/guide/walkthrough-upsert.html):
+ * create, one CSV upload, UploadComplete, poll with backoff inside the deadline, then read the
+ * successful and failed results and map every row back to its records by external ID. Records
+ * of a job that failed, or that did not finish in time, are reported failed (their upserts are
+ * idempotent, so writing them again later is safe).
+ */
+export async function upsertWithBulk(
+  client: SalesforceRestClient,
+  items: readonly MergedItem[],
+  options: BulkUpsertOptions,
+): Promise<RecordOutcome[]> {
+  const outcomes: RecordOutcome[] = [];
+  // One job at a time: each holds up to 100 MB, and Salesforce processes a job's batches in parallel anyway.
+  for (const part of toCsvParts(items, options.maxJobBytes ?? BULK_MAX_JOB_BYTES)) {
+    outcomes.push(...(await runJob(client, part, options)));
+  }
+  return outcomes;
+}
+
+async function runJob(client: SalesforceRestClient, part: CsvJobPart, options: BulkUpsertOptions): Promise<RecordOutcome[]> {
+  let job: JobInfo;
+  try {
+    const created = await client.request<JobInfo>('POST', '/jobs/ingest', {
+      json: {
+        object: options.sobject,
+        operation: 'upsert',
+        externalIdFieldName: options.externalIdField,
+        contentType: 'CSV',
+        lineEnding: 'LF',
+        columnDelimiter: 'COMMA',
+      },
+    });
+    job = created.body;
+    // Never retried: Salesforce refuses a second upload to the same job.
+    await client.request('PUT', `/jobs/ingest/${job.id}/batches`, { body: part.csv, contentType: 'text/csv', retry: false });
+    await client.request('PATCH', `/jobs/ingest/${job.id}`, { json: { state: 'UploadComplete' } });
+    job = await waitForJob(client, job.id, options);
+  } catch (error) {
+    return failAll(part.items, errorCode(error), errorMessage(error));
+  }
+  options.onJob?.({ id: job.id, state: job.state, records: part.items.length });
+  if (job.state === 'JobComplete') return readResults(client, job, part.items, options.externalIdField);
+  if (TERMINAL.has(job.state)) {
+    return failAll(part.items, 'BULK_JOB_FAILED', `Bulk job ${job.id} ended ${job.state}${job.errorMessage ? `: ${job.errorMessage}` : ''}`);
+  }
+  return failAll(
+    part.items,
+    'BULK_JOB_INCOMPLETE',
+    `Bulk job ${job.id} was still ${job.state} when time ran out; its records may or may not be written`,
+  );
+}
+
+async function waitForJob(client: SalesforceRestClient, id: string, options: BulkUpsertOptions): Promise<JobInfo> {
+  let delay = options.pollMinMs ?? 500;
+  for (;;) {
+    const { body } = await client.request<JobInfo>('GET', `/jobs/ingest/${id}`);
+    if (TERMINAL.has(body.state) || client.remainingMs() < delay) return body;
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 1.5, options.pollMaxMs ?? 10_000);
+  }
+}
+
+async function readResults(
+  client: SalesforceRestClient,
+  job: JobInfo,
+  items: readonly MergedItem[],
+  externalIdField: string,
+): Promise<RecordOutcome[]> {
+  let successes: Record<string, string>[];
+  let failures: Record<string, string>[] = [];
+  try {
+    successes = await readCsv(client, `/jobs/ingest/${job.id}/successfulResults/`);
+    if ((job.numberRecordsFailed ?? 1) > 0) failures = await readCsv(client, `/jobs/ingest/${job.id}/failedResults/`);
+  } catch (error) {
+    return failAll(items, errorCode(error), `results of bulk job ${job.id} could not be read: ${errorMessage(error)}`);
+  }
+  const written = new Map(successes.map((row) => [row[externalIdField] ?? '', row]));
+  const rejected = new Map(failures.map((row) => [row[externalIdField] ?? '', row]));
+  return items.flatMap((item): RecordOutcome[] => {
+    const ok = written.get(item.externalId);
+    if (ok?.sf__Id) {
+      const id = ok.sf__Id;
+      return item.refs.map((ref) => ({ ref, ok: true, id, created: ok.sf__Created === 'true' }));
+    }
+    const error = parseBulkError(rejected.get(item.externalId)?.sf__Error);
+    return item.refs.map((ref) => failed(ref, error.statusCode, error.message, error.fields));
+  });
+}
+
+async function readCsv(client: SalesforceRestClient, path: string): Promise<Record<string, string>[]> {
+  const { body } = await client.request<string>('GET', path, { accept: 'text' });
+  return parse<Record<string, string>>(body, { columns: true, skip_empty_lines: true });
+}
+
+/** `REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --`, Salesforce's sf__Error format. */
+export function parseBulkError(text: string | undefined): { statusCode: string; message: string; fields?: string[] } {
+  if (text === undefined) return { statusCode: 'UNPROCESSED', message: 'Salesforce returned no result for this record' };
+  const match = /^([A-Z_]+):(.*?)(?::([A-Za-z0-9_.,\s]*))?\s*--\s*$/s.exec(text);
+  if (!match) return { statusCode: 'BULK_ROW_FAILED', message: text };
+  const fields = match[3]?.split(',').map((f) => f.trim()).filter(Boolean);
+  return { statusCode: match[1] ?? 'BULK_ROW_FAILED', message: match[2] ?? '', ...(fields?.length ? { fields } : {}) };
+}
+

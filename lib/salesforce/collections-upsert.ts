@@ -1,0 +1,123 @@
+import pMap from 'p-map';
+import { COLLECTIONS_MAX_RECORDS, DEFAULT_COLLECTIONS_CONCURRENCY } from '../constants.js';
+import { RequestLimitExceededError, SalesforceApiError, SfBridgeError } from '../errors.js';
+import { failAll, type MergedItem } from '../sync/merge-duplicates.js';
+import type { RecordOutcome } from '../sync/record-outcome.js';
+import { failed } from '../sync/record-outcome.js';
+import type { SalesforceRestClient } from './rest-client.js';
+
+export interface CollectionsUpsertOptions {
+  sobject: string;
+  externalIdField: string;
+  /** Chunks in flight at once. Default 3. */
+  concurrency?: number;
+  /** Extra calls allowed per chunk to isolate the records behind a whole-request 400. Default 40. */
+  isolationBudget?: number;
+}
+
+interface UpsertResult {
+  id?: string;
+  success: boolean;
+  created?: boolean;
+  errors?: { statusCode?: string; message?: string; fields?: string[] }[];
+}
+
+/**
+ * Upserts merged records with sObject Collections
+ * (`PATCH /composite/sobjects/{SObject}/{ExternalIdField}`, allOrNone false), 200 per call,
+ * a few calls at a time, and maps every result back to its records. A whole-request 400 caused
+ * by some records (an unknown field, a value of the wrong type) is narrowed down to them, so
+ * their neighbours are still written. Once the org's API allocation is exhausted, no further
+ * call is made and the remaining records are reported failed.
+ */
+export async function upsertWithCollections(
+  client: SalesforceRestClient,
+  items: readonly MergedItem[],
+  options: CollectionsUpsertOptions,
+): Promise<RecordOutcome[]> {
+  const path = `/composite/sobjects/${options.sobject}/${options.externalIdField}`;
+  let limitError: RequestLimitExceededError | undefined;
+  const send = async (chunk: readonly MergedItem[], budget: { calls: number }): Promise<RecordOutcome[]> => {
+    if (limitError) return failAll(chunk, limitError.errorCode, limitError.message);
+    try {
+      const records = chunk.map((item) => ({ attributes: { type: options.sobject }, ...item.record }));
+      const { body } = await client.request<UpsertResult[]>('PATCH', path, { json: { allOrNone: false, records } });
+      return mapResults(chunk, body);
+    } catch (error) {
+      if (error instanceof RequestLimitExceededError) limitError = error;
+      if (error instanceof SalesforceApiError && error.status === 400 && chunk.length > 1 && budget.calls > 0) {
+        return isolate(chunk, error, budget, send);
+      }
+      return failAll(chunk, errorCode(error), errorMessage(error));
+    }
+  };
+  const chunks = chunked(items, COLLECTIONS_MAX_RECORDS);
+  const results = await pMap(chunks, (chunk) => send(chunk, { calls: options.isolationBudget ?? 40 }), {
+    concurrency: options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY,
+  });
+  return results.flat();
+}
+
+/**
+ * Narrows a whole-request 400 down to the records behind it. For INVALID_FIELD Salesforce names
+ * the column, so the records carrying it fail at once; otherwise the chunk is halved until the
+ * failing records stand alone. The budget bounds the extra calls; past it, the records still in
+ * doubt are reported with the 400's error rather than sent again and again.
+ */
+async function isolate(
+  chunk: readonly MergedItem[],
+  error: SalesforceApiError,
+  budget: { calls: number },
+  send: (chunk: readonly MergedItem[], budget: { calls: number }) => Promise<RecordOutcome[]>,
+): Promise<RecordOutcome[]> {
+  const column = error.errorCode === 'INVALID_FIELD' ? /No such column '([^']+)'/.exec(error.errors[0]?.message ?? '')?.[1] : undefined;
+  if (column) {
+    const bad = chunk.filter((item) => column in item.record);
+    if (bad.length > 0) {
+      const good = chunk.filter((item) => !(column in item.record));
+      budget.calls -= 1;
+      const rest = good.length ? await send(good, budget) : [];
+      return [...failAll(bad, error.errorCode, error.errors[0]?.message ?? error.message, [column]), ...rest];
+    }
+  }
+  const middle = Math.ceil(chunk.length / 2);
+  budget.calls -= 2;
+  const left = await send(chunk.slice(0, middle), budget);
+  const right = await send(chunk.slice(middle), budget);
+  return [...left, ...right];
+}
+
+function mapResults(chunk: readonly MergedItem[], results: UpsertResult[]): RecordOutcome[] {
+  if (!Array.isArray(results) || results.length !== chunk.length) {
+    return failAll(chunk, 'UNEXPECTED_RESPONSE', `expected ${chunk.length} results from Salesforce`);
+  }
+  return chunk.flatMap((item, index): RecordOutcome[] => {
+    const result = results[index] ?? { success: false };
+    if (result.success && result.id) {
+      const { id } = result;
+      return item.refs.map((ref) => ({ ref, ok: true as const, id, created: result.created === true }));
+    }
+    const first = result.errors?.[0];
+    return item.refs.map((ref) =>
+      failed(ref, first?.statusCode ?? 'UNKNOWN_ERROR', first?.message ?? 'Salesforce reported failure without an error', first?.fields),
+    );
+  });
+}
+
+
+export function errorCode(error: unknown): string {
+  if (error instanceof SalesforceApiError) return error.errorCode;
+  if (error instanceof SfBridgeError) return error.code;
+  return 'UNKNOWN_ERROR';
+}
+
+export function errorMessage(error: unknown): string {
+  if (error instanceof SalesforceApiError) return error.errors[0]?.message ?? error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}

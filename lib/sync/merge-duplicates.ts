@@ -1,0 +1,35 @@
+import { failed, type RecordOutcome, type SyncItem } from './record-outcome.js';
+
+/** Several items for one external ID, merged into the one record Salesforce will see. */
+export interface MergedItem {
+  externalId: string;
+  /** Every caller reference that shares this external ID, in input order. */
+  refs: string[];
+  record: Record<string, unknown>;
+}
+
+/**
+ * Folds items that share an external ID value into one record, later fields winning.
+ * Salesforce refuses every row of a request whose external ID repeats ("Duplicate external id
+ * specified"), and applying the changes one after the other is the same as applying the merged
+ * record, because an upsert leaves absent fields unchanged. First-seen order is kept.
+ */
+export function mergeByExternalId(items: readonly SyncItem[], externalIdField: string): MergedItem[] {
+  const byId = new Map<string, MergedItem>();
+  for (const item of items) {
+    const externalId = String(item.record[externalIdField]);
+    const existing = byId.get(externalId);
+    if (existing) {
+      existing.refs.push(item.ref);
+      existing.record = { ...existing.record, ...item.record };
+    } else {
+      byId.set(externalId, { externalId, refs: [item.ref], record: item.record });
+    }
+  }
+  return [...byId.values()];
+}
+
+/** The same failure for every reference behind the given merged items. */
+export function failAll(items: readonly MergedItem[], statusCode: string, message: string, fields?: string[]): RecordOutcome[] {
+  return items.flatMap((item) => item.refs.map((ref) => failed(ref, statusCode, message, fields)));
+}

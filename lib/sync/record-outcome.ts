@@ -1,0 +1,29 @@
+/** A record to write, with the caller's reference to report back against (SQS messageId, row number). */
+export interface SyncItem {
+  ref: string;
+  record: Record<string, unknown>;
+}
+
+export interface RecordWritten {
+  ref: string;
+  ok: true;
+  /** The Salesforce record Id. */
+  id: string;
+  created: boolean;
+}
+
+export interface RecordFailed {
+  ref: string;
+  ok: false;
+  /** Salesforce's `statusCode`/`errorCode` (e.g. `REQUIRED_FIELD_MISSING`), or ours (e.g. `INVALID_MESSAGE`). */
+  statusCode: string;
+  message: string;
+  fields?: string[];
+}
+
+/** What became of one item: every item gets exactly one outcome, so nothing is dropped. */
+export type RecordOutcome = RecordWritten | RecordFailed;
+
+export function failed(ref: string, statusCode: string, message: string, fields?: string[]): RecordFailed {
+  return { ref, ok: false, statusCode, message, ...(fields?.length ? { fields } : {}) };
+}
