@@ -1,5 +1,8 @@
 import * as z from 'zod/mini';
 import {
+  DEFAULT_API_VERSION,
+  DEFAULT_BULK_THRESHOLD,
+  DEFAULT_COLLECTIONS_CONCURRENCY,
   DEFAULT_LOGIN_MAX_ATTEMPTS,
   DEFAULT_LOGIN_TIMEOUT_MS,
   DEFAULT_REFRESH_MARGIN_SECONDS,
@@ -84,4 +87,71 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): BridgeEnv {
     username: e.SALESFORCE_USERNAME,
     audience: e.SALESFORCE_AUDIENCE,
   };
+}
+
+/** Settings of the sync functions (README's configuration table lists them). */
+export interface SyncEnv {
+  /** `SALESFORCE_API_VERSION` (default 66.0). */
+  apiVersion: string;
+  /** `TOKEN_VENDOR_FUNCTION`: when set, tokens come from the vendor Lambda, not the secret. */
+  tokenVendorFunction: string | undefined;
+  /** `SYNC_SOBJECT` and `SYNC_EXTERNAL_ID_FIELD`: defaults for messages, the target of scheduled sync. */
+  sobject: string | undefined;
+  externalIdField: string | undefined;
+  /** `SYNC_BULK_THRESHOLD` (default 2000): more records than this use Bulk API 2.0. */
+  bulkThreshold: number;
+  /** `SYNC_COLLECTIONS_CONCURRENCY` (default 3): Collections calls in flight at once. */
+  collectionsConcurrency: number;
+  /** `SYNC_SOURCE_URL`: the scheduled sync's JSON array or NDJSON source. */
+  sourceUrl: string | undefined;
+  /** `SYNC_DRY_RUN` (default false): validate and report, write nothing. */
+  dryRun: boolean;
+}
+
+const apiName = z.optional(
+  z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'must be a Salesforce API name')),
+);
+
+const syncSchema = z.object({
+  SALESFORCE_API_VERSION: z._default(
+    z.string().check(z.regex(/^\d{2,3}\.0$/, 'must look like 66.0')),
+    DEFAULT_API_VERSION,
+  ),
+  TOKEN_VENDOR_FUNCTION: optionalText,
+  SYNC_SOBJECT: apiName,
+  SYNC_EXTERNAL_ID_FIELD: apiName,
+  SYNC_BULK_THRESHOLD: z._default(integer(1, 10_000_000), DEFAULT_BULK_THRESHOLD),
+  SYNC_COLLECTIONS_CONCURRENCY: z._default(integer(1, 10), DEFAULT_COLLECTIONS_CONCURRENCY),
+  SYNC_SOURCE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  SYNC_DRY_RUN: z._default(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }), 'false'),
+});
+
+/** Reads and validates the sync functions' settings. */
+export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
+  const parsed = syncSchema.safeParse(nonEmpty(env));
+  if (!parsed.success) throw new ConfigurationError(`Invalid environment: ${describe(parsed.error)}`);
+  const e = parsed.data;
+  return {
+    apiVersion: e.SALESFORCE_API_VERSION,
+    tokenVendorFunction: e.TOKEN_VENDOR_FUNCTION,
+    sobject: e.SYNC_SOBJECT,
+    externalIdField: e.SYNC_EXTERNAL_ID_FIELD,
+    bulkThreshold: e.SYNC_BULK_THRESHOLD,
+    collectionsConcurrency: e.SYNC_COLLECTIONS_CONCURRENCY,
+    sourceUrl: e.SYNC_SOURCE_URL,
+    dryRun: e.SYNC_DRY_RUN === 'true' || e.SYNC_DRY_RUN === '1',
+  };
+}
+
+function nonEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== '',
+    ),
+  );
+}
+
+// The variable and the rule it breaks; the value itself is not repeated.
+function describe(error: z.core.$ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
 }

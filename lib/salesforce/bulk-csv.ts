@@ -58,6 +58,7 @@ function cell(value: unknown): string {
   if (value === undefined) return '';
   // Salesforce stores an empty text value as null; in Bulk CSV an empty cell would mean "unchanged".
   if (value === null || value === '') return BULK_NULL;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   return JSON.stringify(value);
 }

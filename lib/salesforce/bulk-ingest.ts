@@ -48,7 +48,11 @@ export async function upsertWithBulk(
   return outcomes;
 }
 
-async function runJob(client: SalesforceRestClient, part: CsvJobPart, options: BulkUpsertOptions): Promise<RecordOutcome[]> {
+async function runJob(
+  client: SalesforceRestClient,
+  part: CsvJobPart,
+  options: BulkUpsertOptions,
+): Promise<RecordOutcome[]> {
   let job: JobInfo;
   try {
     const created = await client.request<JobInfo>('POST', '/jobs/ingest', {
@@ -63,7 +67,11 @@ async function runJob(client: SalesforceRestClient, part: CsvJobPart, options: B
     });
     job = created.body;
     // Never retried: Salesforce refuses a second upload to the same job.
-    await client.request('PUT', `/jobs/ingest/${job.id}/batches`, { body: part.csv, contentType: 'text/csv', retry: false });
+    await client.request('PUT', `/jobs/ingest/${job.id}/batches`, {
+      body: part.csv,
+      contentType: 'text/csv',
+      retry: false,
+    });
     await client.request('PATCH', `/jobs/ingest/${job.id}`, { json: { state: 'UploadComplete' } });
     job = await waitForJob(client, job.id, options);
   } catch (error) {
@@ -72,7 +80,11 @@ async function runJob(client: SalesforceRestClient, part: CsvJobPart, options: B
   options.onJob?.({ id: job.id, state: job.state, records: part.items.length });
   if (job.state === 'JobComplete') return readResults(client, job, part.items, options.externalIdField);
   if (TERMINAL.has(job.state)) {
-    return failAll(part.items, 'BULK_JOB_FAILED', `Bulk job ${job.id} ended ${job.state}${job.errorMessage ? `: ${job.errorMessage}` : ''}`);
+    return failAll(
+      part.items,
+      'BULK_JOB_FAILED',
+      `Bulk job ${job.id} ended ${job.state}${job.errorMessage ? `: ${job.errorMessage}` : ''}`,
+    );
   }
   return failAll(
     part.items,
@@ -81,7 +93,11 @@ async function runJob(client: SalesforceRestClient, part: CsvJobPart, options: B
   );
 }
 
-async function waitForJob(client: SalesforceRestClient, id: string, options: BulkUpsertOptions): Promise<JobInfo> {
+async function waitForJob(
+  client: SalesforceRestClient,
+  id: string,
+  options: BulkUpsertOptions,
+): Promise<JobInfo> {
   let delay = options.pollMinMs ?? 500;
   for (;;) {
     const { body } = await client.request<JobInfo>('GET', `/jobs/ingest/${id}`);
@@ -101,9 +117,14 @@ async function readResults(
   let failures: Record<string, string>[] = [];
   try {
     successes = await readCsv(client, `/jobs/ingest/${job.id}/successfulResults/`);
-    if ((job.numberRecordsFailed ?? 1) > 0) failures = await readCsv(client, `/jobs/ingest/${job.id}/failedResults/`);
+    if ((job.numberRecordsFailed ?? 1) > 0)
+      failures = await readCsv(client, `/jobs/ingest/${job.id}/failedResults/`);
   } catch (error) {
-    return failAll(items, errorCode(error), `results of bulk job ${job.id} could not be read: ${errorMessage(error)}`);
+    return failAll(
+      items,
+      errorCode(error),
+      `results of bulk job ${job.id} could not be read: ${errorMessage(error)}`,
+    );
   }
   const written = new Map(successes.map((row) => [row[externalIdField] ?? '', row]));
   const rejected = new Map(failures.map((row) => [row[externalIdField] ?? '', row]));
@@ -124,11 +145,22 @@ async function readCsv(client: SalesforceRestClient, path: string): Promise<Reco
 }
 
 /** `REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --`, Salesforce's sf__Error format. */
-export function parseBulkError(text: string | undefined): { statusCode: string; message: string; fields?: string[] } {
-  if (text === undefined) return { statusCode: 'UNPROCESSED', message: 'Salesforce returned no result for this record' };
+export function parseBulkError(text: string | undefined): {
+  statusCode: string;
+  message: string;
+  fields?: string[];
+} {
+  if (text === undefined)
+    return { statusCode: 'UNPROCESSED', message: 'Salesforce returned no result for this record' };
   const match = /^([A-Z_]+):(.*?)(?::([A-Za-z0-9_.,\s]*))?\s*--\s*$/s.exec(text);
   if (!match) return { statusCode: 'BULK_ROW_FAILED', message: text };
-  const fields = match[3]?.split(',').map((f) => f.trim()).filter(Boolean);
-  return { statusCode: match[1] ?? 'BULK_ROW_FAILED', message: match[2] ?? '', ...(fields?.length ? { fields } : {}) };
+  const fields = match[3]
+    ?.split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  return {
+    statusCode: match[1] ?? 'BULK_ROW_FAILED',
+    message: match[2] ?? '',
+    ...(fields?.length ? { fields } : {}),
+  };
 }
-

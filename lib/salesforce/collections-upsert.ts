@@ -41,11 +41,18 @@ export async function upsertWithCollections(
     if (limitError) return failAll(chunk, limitError.errorCode, limitError.message);
     try {
       const records = chunk.map((item) => ({ attributes: { type: options.sobject }, ...item.record }));
-      const { body } = await client.request<UpsertResult[]>('PATCH', path, { json: { allOrNone: false, records } });
+      const { body } = await client.request<UpsertResult[]>('PATCH', path, {
+        json: { allOrNone: false, records },
+      });
       return mapResults(chunk, body);
     } catch (error) {
       if (error instanceof RequestLimitExceededError) limitError = error;
-      if (error instanceof SalesforceApiError && error.status === 400 && chunk.length > 1 && budget.calls > 0) {
+      if (
+        error instanceof SalesforceApiError &&
+        error.status === 400 &&
+        chunk.length > 1 &&
+        budget.calls > 0
+      ) {
         return isolate(chunk, error, budget, send);
       }
       return failAll(chunk, errorCode(error), errorMessage(error));
@@ -70,7 +77,10 @@ async function isolate(
   budget: { calls: number },
   send: (chunk: readonly MergedItem[], budget: { calls: number }) => Promise<RecordOutcome[]>,
 ): Promise<RecordOutcome[]> {
-  const column = error.errorCode === 'INVALID_FIELD' ? /No such column '([^']+)'/.exec(error.errors[0]?.message ?? '')?.[1] : undefined;
+  const column =
+    error.errorCode === 'INVALID_FIELD'
+      ? /No such column '([^']+)'/.exec(error.errors[0]?.message ?? '')?.[1]
+      : undefined;
   if (column) {
     const bad = chunk.filter((item) => column in item.record);
     if (bad.length > 0) {
@@ -99,11 +109,15 @@ function mapResults(chunk: readonly MergedItem[], results: UpsertResult[]): Reco
     }
     const first = result.errors?.[0];
     return item.refs.map((ref) =>
-      failed(ref, first?.statusCode ?? 'UNKNOWN_ERROR', first?.message ?? 'Salesforce reported failure without an error', first?.fields),
+      failed(
+        ref,
+        first?.statusCode ?? 'UNKNOWN_ERROR',
+        first?.message ?? 'Salesforce reported failure without an error',
+        first?.fields,
+      ),
     );
   });
 }
-
 
 export function errorCode(error: unknown): string {
   if (error instanceof SalesforceApiError) return error.errorCode;

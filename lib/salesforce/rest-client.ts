@@ -86,7 +86,11 @@ export class SalesforceRestClient {
     return deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now() - DEADLINE_SAFETY_MS;
   }
 
-  async request<T = unknown>(method: string, path: string, request: RestRequest = {}): Promise<RestResponse<T>> {
+  async request<T = unknown>(
+    method: string,
+    path: string,
+    request: RestRequest = {},
+  ): Promise<RestResponse<T>> {
     let token = await this.#options.tokens.getToken();
     let refreshed = false;
     return pRetry(
@@ -102,7 +106,10 @@ export class SalesforceRestClient {
         }
       },
       {
-        retries: request.retry === false ? 0 : Math.max(0, (this.#options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS) - 1),
+        retries:
+          request.retry === false
+            ? 0
+            : Math.max(0, (this.#options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS) - 1),
         factor: 2,
         minTimeout: this.#options.minDelayMs ?? REST_RETRY_MIN_DELAY_MS,
         maxTimeout: this.#options.maxDelayMs ?? REST_RETRY_MAX_DELAY_MS,
@@ -125,10 +132,17 @@ export class SalesforceRestClient {
     });
   }
 
-  async #send<T>(method: string, path: string, request: RestRequest, token: SalesforceToken): Promise<RestResponse<T>> {
+  async #send<T>(
+    method: string,
+    path: string,
+    request: RestRequest,
+    token: SalesforceToken,
+  ): Promise<RestResponse<T>> {
     const remaining = this.remainingMs();
     if (remaining <= 0) {
-      throw new AbortError(new DeadlineExceededError(`No time left for Salesforce ${method} ${path} before the deadline`));
+      throw new AbortError(
+        new DeadlineExceededError(`No time left for Salesforce ${method} ${path} before the deadline`),
+      );
     }
     const url = `${token.instanceUrl}${path.startsWith('/services/') ? '' : `/services/data/v${this.apiVersion}`}${path}`;
     const headers: Record<string, string> = {
@@ -156,8 +170,13 @@ export class SalesforceRestClient {
       });
       text = await response.text();
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : 'network error';
-      throw new SalesforceUnavailableError(`Salesforce ${method} ${path}: ${reason}`, undefined, { cause: error });
+      const reason =
+        error instanceof Error && error.name === 'TimeoutError'
+          ? `timed out after ${timeoutMs} ms`
+          : 'network error';
+      throw new SalesforceUnavailableError(`Salesforce ${method} ${path}: ${reason}`, undefined, {
+        cause: error,
+      });
     }
     const usage = parseLimitInfo(response.headers.get('sforce-limit-info'));
     if (usage) {
@@ -166,10 +185,17 @@ export class SalesforceRestClient {
     }
     const { status } = response;
     if (status >= 200 && status < 300) {
-      return { status, headers: response.headers, body: parseSuccess(text, request, method, path, status) as T };
+      return {
+        status,
+        headers: response.headers,
+        body: parseSuccess(text, request, method, path, status) as T,
+      };
     }
     const errors = parseErrorBody(text);
-    if (status === 401 && errors.some((e) => e.errorCode === 'INVALID_SESSION_ID' && e.message !== NOT_REFRESHABLE)) {
+    if (
+      status === 401 &&
+      errors.some((e) => e.errorCode === 'INVALID_SESSION_ID' && e.message !== NOT_REFRESHABLE)
+    ) {
       throw new SessionExpired(JSON.stringify(errors));
     }
     if (status === 403 && errors.some((e) => e.errorCode === 'REQUEST_LIMIT_EXCEEDED')) {
@@ -187,13 +213,22 @@ export class SalesforceRestClient {
   }
 }
 
-function parseSuccess(text: string, request: RestRequest, method: string, path: string, status: number): unknown {
+function parseSuccess(
+  text: string,
+  request: RestRequest,
+  method: string,
+  path: string,
+  status: number,
+): unknown {
   if (request.accept === 'text' || text === '') return text;
   try {
     return JSON.parse(text);
   } catch {
     // A truncated or non-JSON success body: retrying is safe for the idempotent calls we make.
-    throw new SalesforceUnavailableError(`Salesforce ${method} ${path} answered ${status} with a body that is not JSON`, status);
+    throw new SalesforceUnavailableError(
+      `Salesforce ${method} ${path} answered ${status} with a body that is not JSON`,
+      status,
+    );
   }
 }
 

@@ -20,7 +20,9 @@ export function parseErrorBody(text: string): SalesforceErrorItem[] {
       {
         errorCode,
         message: typeof message === 'string' ? message : '',
-        ...(Array.isArray(fields) ? { fields: fields.filter((f): f is string => typeof f === 'string') } : {}),
+        ...(Array.isArray(fields)
+          ? { fields: fields.filter((f): f is string => typeof f === 'string') }
+          : {}),
       },
     ];
   });

@@ -30,6 +30,11 @@ export function mergeByExternalId(items: readonly SyncItem[], externalIdField: s
 }
 
 /** The same failure for every reference behind the given merged items. */
-export function failAll(items: readonly MergedItem[], statusCode: string, message: string, fields?: string[]): RecordOutcome[] {
+export function failAll(
+  items: readonly MergedItem[],
+  statusCode: string,
+  message: string,
+  fields?: string[],
+): RecordOutcome[] {
   return items.flatMap((item) => item.refs.map((ref) => failed(ref, statusCode, message, fields)));
 }

@@ -1,5 +1,8 @@
 import type { SalesforceToken } from './salesforce-token.js';
 
+/** Why a token is being loaded: the vendor passes a refresh (and the stale token) on. */
+export type LoadReason = { refresh: false } | { refresh: true; staleToken?: string };
+
 export interface TokenCacheOptions {
   /** Replace the token this long before `expiresAt`. */
   refreshMarginMs: number;
@@ -15,14 +18,14 @@ export interface TokenCacheOptions {
  * the stale token, and an injected clock (STYLE.md §7).
  */
 export class TokenCache {
-  readonly #load: () => Promise<SalesforceToken>;
+  readonly #load: (reason: LoadReason) => Promise<SalesforceToken>;
   readonly #marginMs: number;
   readonly #now: () => number;
   readonly #onRefreshFailed: ((error: unknown) => void) | undefined;
   #token: SalesforceToken | undefined;
   #inFlight: Promise<SalesforceToken> | undefined;
 
-  constructor(load: () => Promise<SalesforceToken>, options: TokenCacheOptions) {
+  constructor(load: (reason: LoadReason) => Promise<SalesforceToken>, options: TokenCacheOptions) {
     this.#load = load;
     this.#marginMs = options.refreshMarginMs;
     this.#now = options.now ?? (() => Date.now());
@@ -37,13 +40,13 @@ export class TokenCache {
     if (token && now < token.expiresAt) {
       // Early refresh: if it fails, the current token still has time left, so serve it.
       try {
-        return await this.#shared();
+        return await this.#shared({ refresh: false });
       } catch (error) {
         this.#onRefreshFailed?.(error);
         return token;
       }
     }
-    return this.#shared();
+    return this.#shared({ refresh: false });
   }
 
   /**
@@ -63,7 +66,7 @@ export class TokenCache {
       return token;
     }
     if (staleToken !== undefined && token?.accessToken === staleToken) this.#token = undefined;
-    return this.#shared();
+    return this.#shared(staleToken === undefined ? { refresh: true } : { refresh: true, staleToken });
   }
 
   /** Forgets the cached token, if it is `staleToken` (or unconditionally without one). */
@@ -76,8 +79,8 @@ export class TokenCache {
     return this.#token;
   }
 
-  #shared(): Promise<SalesforceToken> {
-    this.#inFlight ??= this.#load()
+  #shared(reason: LoadReason): Promise<SalesforceToken> {
+    this.#inFlight ??= this.#load(reason)
       .then((token) => {
         this.#token = token;
         return token;

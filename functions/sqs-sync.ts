@@ -1,0 +1,29 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { syncSqsBatch } from '../lib/sync/sqs-batch.js';
+import { createSyncRuntime, startInvocation } from '../lib/sync/sync-runtime.js';
+
+// Built once per container; the token cache inside lives as long as the container.
+const runtime = createSyncRuntime('sf-sqs-sync');
+const { logger, env } = runtime;
+
+async function sync(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+  const { client, finish } = startInvocation(runtime, () => context.getRemainingTimeInMillis());
+  const { response, counts } = await syncSqsBatch(event.Records, {
+    client,
+    defaults: { sobject: env.sobject, externalIdField: env.externalIdField },
+    bulkThreshold: env.bulkThreshold,
+    concurrency: env.collectionsConcurrency,
+    logger,
+  }).catch((error: unknown) => {
+    finish({ created: 0, updated: 0, failed: event.Records.length });
+    throw error;
+  });
+  logger.info('SQS batch synced', { messages: event.Records.length, ...counts, ...finish(counts) });
+  return response;
+}
+
+/** SQS -> Salesforce upserts, answering with `{batchItemFailures}` (ReportBatchItemFailures). */
+export const handler = middy(sync).use(injectLambdaContext(logger)).use(logMetrics(runtime.metrics));

@@ -1,0 +1,72 @@
+import { SfBridgeError } from '../errors.js';
+
+/** The sync source could not be read at all (network, HTTP status, not JSON). Nothing was written. */
+export class SourceReadError extends SfBridgeError {
+  static override code = 'ERR_SOURCE_READ';
+  override code = 'ERR_SOURCE_READ';
+}
+
+/** One entry of the source: a parsed value, or why its line could not be parsed. */
+export type SourceEntry = { ref: string; value: unknown } | { ref: string; error: string };
+
+export interface ReadSourceOptions {
+  fetch?: typeof fetch;
+  timeoutMs: number;
+}
+
+/**
+ * Reads records from an HTTP(S) URL: a JSON array, or NDJSON (one JSON value per line). A bad
+ * NDJSON line is reported as an entry of its own rather than failing the rest; a bad JSON array
+ * fails the read. References are `#<index>` (array) or `line <n>` (NDJSON).
+ */
+export async function readSource(url: string, options: ReadSourceOptions): Promise<SourceEntry[]> {
+  let text: string;
+  try {
+    const response = await (options.fetch ?? fetch)(url, {
+      headers: { accept: 'application/json, application/x-ndjson' },
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    if (!response.ok)
+      throw new SourceReadError(`Sync source ${safeUrl(url)} answered HTTP ${response.status}`);
+    text = await response.text();
+  } catch (error) {
+    if (error instanceof SourceReadError) throw error;
+    throw new SourceReadError(
+      `Sync source ${safeUrl(url)} could not be read: ${error instanceof Error ? error.name : 'error'}`,
+      {
+        cause: error,
+      },
+    );
+  }
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('[')) {
+    let values: unknown;
+    try {
+      values = JSON.parse(trimmed);
+    } catch {
+      throw new SourceReadError(`Sync source ${safeUrl(url)} starts like a JSON array but is not valid JSON`);
+    }
+    return (values as unknown[]).map((value, index) => ({ ref: `#${index}`, value }));
+  }
+  const entries: SourceEntry[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    const ref = `line ${index + 1}`;
+    try {
+      entries.push({ ref, value: JSON.parse(line) });
+    } catch {
+      entries.push({ ref, error: 'is not valid JSON' });
+    }
+  });
+  return entries;
+}
+
+/** The URL without credentials or query string, which may hold a token. */
+function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.origin}${parsed.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
