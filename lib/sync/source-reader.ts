@@ -1,4 +1,5 @@
 import { SfBridgeError } from '../errors.js';
+import { ForbiddenKeyError, parseJsonRejectingProto } from './safe-json.js';
 
 /** The sync source could not be read at all (network, HTTP status, not JSON). Nothing was written. */
 export class SourceReadError extends SfBridgeError {
@@ -42,9 +43,10 @@ export async function readSource(url: string, options: ReadSourceOptions): Promi
   if (trimmed.startsWith('[')) {
     let values: unknown;
     try {
-      values = JSON.parse(trimmed);
-    } catch {
-      throw new SourceReadError(`Sync source ${safeUrl(url)} starts like a JSON array but is not valid JSON`);
+      values = parseJsonRejectingProto(trimmed);
+    } catch (error) {
+      const reason = error instanceof ForbiddenKeyError ? error.message : 'it is not valid JSON';
+      throw new SourceReadError(`Sync source ${safeUrl(url)} starts like a JSON array but ${reason}`);
     }
     return (values as unknown[]).map((value, index) => ({ ref: `#${index}`, value }));
   }
@@ -53,9 +55,12 @@ export async function readSource(url: string, options: ReadSourceOptions): Promi
     if (line.trim() === '') return;
     const ref = `line ${index + 1}`;
     try {
-      entries.push({ ref, value: JSON.parse(line) });
-    } catch {
-      entries.push({ ref, error: 'is not valid JSON' });
+      entries.push({ ref, value: parseJsonRejectingProto(line) });
+    } catch (error) {
+      entries.push({
+        ref,
+        error: error instanceof ForbiddenKeyError ? `has ${error.message}` : 'is not valid JSON',
+      });
     }
   });
   return entries;

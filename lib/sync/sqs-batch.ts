@@ -5,6 +5,7 @@ import type { ProviderLogger } from '../token/token-provider.js';
 import { failed, type RecordFailed, type RecordOutcome, type SyncItem } from './record-outcome.js';
 import { describeIssues, externalIdOf, messageSchema } from './record-schema.js';
 import { upsertRecords } from './record-sync.js';
+import { ForbiddenKeyError, parseJsonRejectingProto } from './safe-json.js';
 import { countOutcomes, type OutcomeCounts } from './sync-report.js';
 
 export interface SqsSyncOptions {
@@ -105,8 +106,9 @@ function parseMessage(record: SQSRecord, defaults: SqsSyncOptions['defaults']): 
   const ref = record.messageId;
   let body: unknown;
   try {
-    body = JSON.parse(record.body);
-  } catch {
+    body = parseJsonRejectingProto(record.body);
+  } catch (error) {
+    if (error instanceof ForbiddenKeyError) return failed(ref, 'INVALID_MESSAGE', error.message);
     return failed(ref, 'INVALID_JSON', 'message body is not valid JSON');
   }
   const message = messageSchema.safeParse(body);
