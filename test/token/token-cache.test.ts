@@ -128,4 +128,27 @@ describe('TokenCache', () => {
     expect(h.cache.peek()).toBeUndefined();
     expect((await h.cache.get()).accessToken).toBe('token-2');
   });
+
+  it('tells the loader why it loads: a plain get, a forced refresh, or a refresh of a stale token', async () => {
+    const reasons: unknown[] = [];
+    let n = 0;
+    const cache = new TokenCache(
+      (reason) => {
+        reasons.push(reason);
+        n += 1;
+        return Promise.resolve({
+          accessToken: `t${n}`,
+          instanceUrl: 'https://x',
+          tokenType: 'Bearer',
+          issuedAt: 0,
+          expiresAt: Date.now() + HOUR,
+        });
+      },
+      { refreshMarginMs: 0 },
+    );
+    await cache.get();
+    await cache.refresh();
+    await cache.refresh('t2');
+    expect(reasons).toEqual([{ refresh: false }, { refresh: true }, { refresh: true, staleToken: 't2' }]);
+  });
 });

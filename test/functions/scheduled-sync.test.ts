@@ -1,0 +1,181 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import type { SyncSummary } from '../../lib/sync/scheduled-sync.js';
+import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
+import { startSourceServer } from '../helpers/source-server.js';
+
+type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<SyncSummary>;
+
+let stack: LocalStack;
+let source: Awaited<ReturnType<typeof startSourceServer>>;
+let output: ReturnType<typeof captureOutput>;
+
+async function scheduledSync(env: Record<string, string | undefined> = {}, timeoutMs = 120_000) {
+  const { handler } = await coldStart<{ handler: Handler }>('../../functions/scheduled-sync.js', {
+    ...stack.env,
+    SALESFORCE_SECRET_ID: LOCAL_JWT_SECRET_ID,
+    SYNC_SOURCE_URL: source.url,
+    SYNC_SOBJECT: 'Account',
+    SYNC_EXTERNAL_ID_FIELD: 'Ext_Id__c',
+    SYNC_DRY_RUN: undefined,
+    SYNC_BULK_THRESHOLD: undefined,
+    TOKEN_VENDOR_FUNCTION: undefined,
+    ...env,
+  });
+  return () =>
+    handler(
+      { 'detail-type': 'Scheduled Event', source: 'aws.events' },
+      lambdaContext('scheduled-sync', timeoutMs),
+    );
+}
+
+/** Values built to break naive CSV: commas, quotes, newlines, leading spaces, unicode. */
+function hostileAccount(i: number) {
+  return {
+    Ext_Id__c: `S-${i}`,
+    Name: `Acme, "Branch" ${i}`,
+    Description: i % 3 === 0 ? `line one\nline "two", with comma\r\nthree` : `  spaced ${i} ünïcødé ✓ `,
+    AnnualRevenue: i * 10.25,
+    Active__c: i % 2 === 0,
+    Phone: i % 5 === 0 ? null : `+1 555 ${String(i).padStart(4, '0')}`,
+  };
+}
+
+beforeAll(async () => {
+  [stack, source] = await Promise.all([startLocalStack(), startSourceServer()]);
+  output = captureOutput();
+});
+
+afterAll(async () => {
+  output.restore();
+  await Promise.all([stack.close(), source.close()]);
+  expect(output.text()).not.toMatch(/00D\w{12}!/);
+});
+
+beforeEach(() => {
+  stack.salesforce.clearFaults();
+  stack.salesforce.clearRecords();
+});
+
+describe('scheduled-sync', () => {
+  it('50,000 records with commas, quotes and newlines go through Bulk API 2.0, all written exactly', async () => {
+    const records = Array.from({ length: 50_000 }, (_, i) => hostileAccount(i));
+    source.serve(JSON.stringify(records));
+    const summary = await (await scheduledSync())();
+    expect(summary).toMatchObject({
+      read: 50_000,
+      created: 50_000,
+      updated: 0,
+      failed: 0,
+      failures: [],
+      api: 'bulk',
+      dryRun: false,
+    });
+    expect(summary.apiCalls).toBeLessThan(20);
+    expect(stack.salesforce.stats.requestsByRoute['collections.upsert'] ?? 0).toBe(0);
+    const stored = new Map(stack.salesforce.records('Account').map((r) => [r.Ext_Id__c, r]));
+    expect(stored.size).toBe(50_000);
+    for (const record of records) {
+      const got = stored.get(record.Ext_Id__c);
+      expect(got).toMatchObject({ ...record, Description: record.Description });
+    }
+  });
+
+  it('a small source uses Collections and reports created, updated and failed records with their external IDs', async () => {
+    const invoke = await scheduledSync();
+    source.serve(JSON.stringify([hostileAccount(1), hostileAccount(2)]));
+    expect(await invoke()).toMatchObject({ read: 2, created: 2, updated: 0, failed: 0, api: 'collections' });
+    source.serve(
+      [
+        JSON.stringify(hostileAccount(1)),
+        JSON.stringify({ Ext_Id__c: 'new-1', Name: 'New' }),
+        JSON.stringify({ Ext_Id__c: 'bad-email', Name: 'B', Email__c: 'not-an-email' }),
+        '{"Ext_Id__c": "truncated"',
+        JSON.stringify({ Name: 'no external id' }),
+      ].join('\n'),
+    );
+    const summary = await invoke();
+    expect(summary).toMatchObject({ read: 5, created: 1, updated: 1, failed: 3, api: 'collections' });
+    expect(summary.failures).toEqual([
+      { ref: 'line 4', statusCode: 'INVALID_JSON', message: 'source line 4 is not valid JSON' },
+      { ref: 'line 5', statusCode: 'MISSING_EXTERNAL_ID', message: 'no value for Ext_Id__c' },
+      {
+        ref: 'line 3',
+        externalId: 'bad-email',
+        statusCode: 'INVALID_EMAIL_ADDRESS',
+        message: expect.stringContaining('invalid email address') as unknown,
+      },
+    ]);
+    const logged = output
+      .lines()
+      .filter((l) => l.includes('scheduled sync finished'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.at(-1)).toMatchObject({ read: 5, created: 1, updated: 1, failed: 3, logins: 0 });
+  });
+
+  it('SYNC_DRY_RUN validates and reports without writing', async () => {
+    const invoke = await scheduledSync({ SYNC_DRY_RUN: 'true' });
+    source.serve(JSON.stringify([hostileAccount(1), { Name: 'no id' }]));
+    const summary = await invoke();
+    expect(summary).toMatchObject({
+      read: 2,
+      created: 0,
+      updated: 0,
+      failed: 1,
+      apiCalls: 0,
+      api: 'none',
+      dryRun: true,
+    });
+    expect(stack.salesforce.records('Account')).toHaveLength(0);
+  });
+
+  it('Bulk rows that Salesforce refuses are mapped back to their records', async () => {
+    const invoke = await scheduledSync({ SYNC_BULK_THRESHOLD: '10' });
+    const records = Array.from({ length: 30 }, (_, i) =>
+      i === 7 ? { Ext_Id__c: 'S-7', Name: null } : hostileAccount(i),
+    );
+    source.serve(JSON.stringify(records));
+    const summary = await invoke();
+    expect(summary).toMatchObject({ read: 30, created: 29, failed: 1, api: 'bulk' });
+    expect(summary.failures).toEqual([
+      {
+        ref: '#7',
+        externalId: 'S-7',
+        statusCode: 'REQUIRED_FIELD_MISSING',
+        message: expect.stringContaining('Name') as unknown,
+      },
+    ]);
+  });
+
+  it('a Bulk job that ends Failed reports every record failed', async () => {
+    const invoke = await scheduledSync({ SYNC_BULK_THRESHOLD: '10' });
+    source.serve(JSON.stringify(Array.from({ length: 20 }, (_, i) => hostileAccount(i))));
+    stack.salesforce.injectBulkFault({ outcome: 'Failed', errorMessage: 'InvalidBatch : simulated' });
+    const summary = await invoke();
+    expect(summary).toMatchObject({ read: 20, created: 0, failed: 20, api: 'bulk' });
+    expect(summary.failures[0]).toMatchObject({
+      statusCode: 'BULK_JOB_FAILED',
+      message: expect.stringContaining('simulated') as unknown,
+    });
+  });
+
+  it('a Bulk job that never completes is given up within the remaining time, its records reported', async () => {
+    const invoke = await scheduledSync({ SYNC_BULK_THRESHOLD: '10' }, 4_000);
+    source.serve(JSON.stringify(Array.from({ length: 20 }, (_, i) => hostileAccount(i))));
+    stack.salesforce.injectBulkFault({ outcome: 'NeverCompletes' });
+    const started = Date.now();
+    const summary = await invoke();
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(summary).toMatchObject({ read: 20, failed: 20, api: 'bulk' });
+    expect(summary.failures[0]?.statusCode).toBe('BULK_JOB_INCOMPLETE');
+  });
+
+  it('a source that cannot be read fails the run with a typed error and writes nothing', async () => {
+    const invoke = await scheduledSync();
+    source.serve('oops', 500);
+    await expect(invoke()).rejects.toMatchObject({
+      code: 'ERR_SOURCE_READ',
+      message: expect.stringContaining('HTTP 500') as unknown,
+    });
+  });
+});

@@ -1,0 +1,75 @@
+// The vendor path: the sync function holds no secret and gets tokens by invoking the token
+// vendor through the real Lambda client, against the Lambda Invoke emulator running the real
+// vendor handler in-process.
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LambdaEmulator } from '../../infra/local/lambda-emulator.js';
+import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
+import { accounts, sqsEvent } from '../helpers/sqs.js';
+
+type SqsHandler = (event: SQSEvent, context: ReturnType<typeof lambdaContext>) => Promise<SQSBatchResponse>;
+type VendorHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+let stack: LocalStack;
+let lambda: LambdaEmulator;
+let output: ReturnType<typeof captureOutput>;
+let invoke: (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+beforeAll(async () => {
+  [stack, lambda] = await Promise.all([startLocalStack(), LambdaEmulator.start()]);
+  output = captureOutput();
+  const vendor = await coldStart<{ handler: VendorHandler }>('../../functions/token-vendor.js', {
+    ...stack.env,
+    SALESFORCE_SECRET_ID: LOCAL_JWT_SECRET_ID,
+  });
+  lambda.register('sf-token-vendor', (event, context) => vendor.handler(event, context), {
+    timeoutMs: 10_000,
+  });
+  // The sync function's own environment has no secret at all.
+  const sync = await coldStart<{ handler: SqsHandler }>('../../functions/sqs-sync.js', {
+    SALESFORCE_SECRET_ID: undefined,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: undefined,
+    AWS_ENDPOINT_URL_LAMBDA: lambda.url,
+    TOKEN_VENDOR_FUNCTION: 'sf-token-vendor',
+    SYNC_SOBJECT: 'Account',
+    SYNC_EXTERNAL_ID_FIELD: 'Ext_Id__c',
+  });
+  invoke = (event) => sync.handler(event, lambdaContext('sqs-sync', 60_000));
+});
+
+afterAll(async () => {
+  output.restore();
+  await Promise.all([stack.close(), lambda.close()]);
+  expect(output.text()).not.toMatch(/00D\w{12}!/);
+});
+
+describe('sqs-sync with TOKEN_VENDOR_FUNCTION', () => {
+  it('writes through a token from the vendor, invoking it once for many batches', async () => {
+    expect((await invoke(sqsEvent(accounts(300, 'v1')))).batchItemFailures).toEqual([]);
+    expect((await invoke(sqsEvent(accounts(300, 'v2')))).batchItemFailures).toEqual([]);
+    expect(lambda.invocations['sf-token-vendor']).toBe(1);
+    expect(stack.salesforce.stats.logins).toBe(1);
+    expect(stack.salesforce.records('Account')).toHaveLength(600);
+  });
+
+  it('on 401 the vendor is asked for a refresh with the stale token: one login, nothing failed', async () => {
+    stack.salesforce.expireAllSessions();
+    const logins = stack.salesforce.stats.logins;
+    const invocations = lambda.invocations['sf-token-vendor'] ?? 0;
+    expect((await invoke(sqsEvent(accounts(600, 'v3')))).batchItemFailures).toEqual([]);
+    expect(stack.salesforce.stats.logins).toBe(logins + 1);
+    expect(lambda.invocations['sf-token-vendor']).toBe(invocations + 1);
+  });
+
+  it('a failing vendor fails the batch with its error type, and nothing is written', async () => {
+    stack.salesforce.expireAllSessions();
+    lambda.injectFault({ functionName: 'sf-token-vendor', type: 'FunctionError', message: 'boom', times: 5 });
+    const before = stack.salesforce.records('Account').length;
+    await expect(invoke(sqsEvent(accounts(5, 'v4')))).rejects.toMatchObject({ code: 'ERR_BATCH_FAILED' });
+    expect(stack.salesforce.records('Account')).toHaveLength(before);
+    const lines = output.lines().filter((l) => l.includes('message not written'));
+    expect(lines.at(-1)).toContain('ERR_TOKEN_VENDOR');
+    lambda.clearFaults();
+  });
+});

@@ -1,0 +1,34 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** An HTTP server on 127.0.0.1 serving whatever body the test sets, as a sync source. */
+export async function startSourceServer(): Promise<{
+  url: string;
+  serve: (body: string, status?: number) => void;
+  requests: () => number;
+  close: () => Promise<void>;
+}> {
+  let body = '[]';
+  let status = 200;
+  let requests = 0;
+  const server: Server = createServer((_req, res) => {
+    requests += 1;
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/records`,
+    serve: (next, nextStatus = 200) => {
+      body = next;
+      status = nextStatus;
+    },
+    requests: () => requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
