@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import {
+  DeadlineExceededError,
+  RequestLimitExceededError,
+  SalesforceApiError,
+  SalesforceUnavailableError,
+} from '../../lib/errors.js';
+import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
+import { SecretSource } from '../../lib/secret/secret-source.js';
+import { LocalTokenProvider } from '../../lib/token/token-provider.js';
+import { LOCAL_JWT_SECRET_ID } from '../../infra/local/stack.js';
+
+let stack: LocalStack;
+let tokens: LocalTokenProvider;
+
+function client(options: Partial<ConstructorParameters<typeof SalesforceRestClient>[0]> = {}) {
+  return new SalesforceRestClient({ tokens, minDelayMs: 10, maxDelayMs: 50, ...options });
+}
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = stack.secretsManager.url;
+  tokens = new LocalTokenProvider({ secretSource: new SecretSource({ secretId: LOCAL_JWT_SECRET_ID }) });
+});
+
+afterAll(async () => {
+  await stack.close();
+});
+
+beforeEach(() => {
+  stack.salesforce.clearFaults();
+});
+
+describe('SalesforceRestClient', () => {
+  it('calls the versioned REST API with the bearer token and reads Sforce-Limit-Info', async () => {
+    const usages: unknown[] = [];
+    const rest = client({ apiVersion: '62.0', onApiUsage: (u) => usages.push(u) });
+    const { status, body } = await rest.request<{ DailyApiRequests: { Max: number } }>('GET', '/limits');
+    expect(status).toBe(200);
+    expect(body.DailyApiRequests.Max).toBe(15_000);
+    expect(rest.apiCalls).toBe(1);
+    expect(rest.apiUsage).toEqual({ used: expect.any(Number) as unknown, limit: 15_000 });
+    expect(usages).toHaveLength(1);
+  });
+
+  it('refreshes an expired session once, with the stale token, and retries', async () => {
+    const rest = client();
+    const stale = await tokens.getToken();
+    stack.salesforce.expireSession(stale.accessToken);
+    const logins = stack.salesforce.stats.logins;
+    await Promise.all([
+      rest.request('GET', '/limits'),
+      rest.request('GET', '/limits'),
+      rest.request('GET', '/limits'),
+    ]);
+    expect(stack.salesforce.stats.logins).toBe(logins + 1);
+    expect((await tokens.getToken()).accessToken).not.toBe(stale.accessToken);
+  });
+
+  it('does not refresh on "not valid for use with the REST API", which a new token cannot cure', async () => {
+    const logins = stack.salesforce.stats.logins;
+    stack.salesforce.injectFault({
+      endpoint: 'rest',
+      status: 401,
+      body: [
+        { message: 'This session is not valid for use with the REST API', errorCode: 'INVALID_SESSION_ID' },
+      ],
+    });
+    const error = await client()
+      .request('GET', '/limits')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SalesforceApiError);
+    expect(error).toMatchObject({ status: 401, errorCode: 'INVALID_SESSION_ID' });
+    expect(stack.salesforce.stats.logins).toBe(logins);
+  });
+
+  it('retries 5xx, connection resets and non-JSON success bodies, then gives up after 4 attempts', async () => {
+    stack.salesforce.injectFault({ endpoint: 'rest', status: 502, rawBody: '<html>bad gateway</html>' });
+    stack.salesforce.injectFault({ endpoint: 'rest', reset: true });
+    stack.salesforce.injectFault({
+      endpoint: 'rest',
+      status: 200,
+      rawBody: '{"truncated": ',
+      contentType: 'application/json',
+    });
+    const rest = client();
+    expect((await rest.request('GET', '/limits')).status).toBe(200);
+    expect(rest.apiCalls).toBe(4);
+    stack.salesforce.injectFault({
+      endpoint: 'rest',
+      status: 500,
+      body: [{ message: 'x', errorCode: 'UNKNOWN_EXCEPTION' }],
+      times: 10,
+    });
+    const failing = client();
+    await expect(failing.request('GET', '/limits')).rejects.toBeInstanceOf(SalesforceUnavailableError);
+    expect(failing.apiCalls).toBe(4);
+  });
+
+  it('never retries 403 REQUEST_LIMIT_EXCEEDED', async () => {
+    stack.salesforce.injectFault({
+      endpoint: 'rest',
+      status: 403,
+      body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }],
+      times: 5,
+    });
+    const rest = client();
+    const error = await rest.request('GET', '/limits').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RequestLimitExceededError);
+    expect(error).toMatchObject({
+      code: 'ERR_REQUEST_LIMIT_EXCEEDED',
+      errorCode: 'REQUEST_LIMIT_EXCEEDED',
+      status: 403,
+    });
+    expect(rest.apiCalls).toBe(1);
+  });
+
+  it('bounds each request by the deadline and does not retry past it', async () => {
+    stack.salesforce.injectFault({ endpoint: 'rest', delayMs: 5_000 });
+    const rest = client({ deadline: () => started + 2_600 });
+    const started = Date.now();
+    const error = await rest.request('GET', '/limits').catch((e: unknown) => e);
+    const elapsed = Date.now() - started;
+    expect(error).toBeInstanceOf(SalesforceUnavailableError);
+    expect((error as Error).message).toMatch(/timed out after \d+ ms/);
+    expect(elapsed).toBeLessThan(2_000);
+    expect(rest.apiCalls).toBe(1);
+    const late = client({ deadline: () => Date.now() + 1_000 });
+    await expect(late.request('GET', '/limits')).rejects.toBeInstanceOf(DeadlineExceededError);
+    expect(late.apiCalls).toBe(0);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    stack.salesforce.injectFault({
+      endpoint: 'rest',
+      status: 429,
+      headers: { 'Retry-After': '1' },
+      body: [],
+    });
+    const started = Date.now();
+    await client().request('GET', '/limits');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+  });
+});
