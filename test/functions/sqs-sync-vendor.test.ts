@@ -26,10 +26,10 @@ beforeAll(async () => {
   lambda.register('sf-token-vendor', (event, context) => vendor.handler(event, context), {
     timeoutMs: 10_000,
   });
-  // The sync function's own environment has no secret at all.
+  // The sync function's own environment names no secret. (Both functions share this process's
+  // env, where the SDK resolves endpoints lazily, so the vendor's Secrets Manager endpoint stays.)
   const sync = await coldStart<{ handler: SqsHandler }>('../../functions/sqs-sync.js', {
     SALESFORCE_SECRET_ID: undefined,
-    AWS_ENDPOINT_URL_SECRETS_MANAGER: undefined,
     AWS_ENDPOINT_URL_LAMBDA: lambda.url,
     TOKEN_VENDOR_FUNCTION: 'sf-token-vendor',
     SYNC_SOBJECT: 'Account',
@@ -50,6 +50,8 @@ describe('sqs-sync with TOKEN_VENDOR_FUNCTION', () => {
     expect((await invoke(sqsEvent(accounts(300, 'v2')))).batchItemFailures).toEqual([]);
     expect(lambda.invocations['sf-token-vendor']).toBe(1);
     expect(stack.salesforce.stats.logins).toBe(1);
+    // One secret read in all, by the vendor.
+    expect(stack.secretsManager.calls.GetSecretValue).toBe(1);
     expect(stack.salesforce.records('Account')).toHaveLength(600);
   });
 
