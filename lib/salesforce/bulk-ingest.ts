@@ -53,7 +53,8 @@ async function runJob(
   part: CsvJobPart,
   options: BulkUpsertOptions,
 ): Promise<RecordOutcome[]> {
-  let job: JobInfo;
+  let job: JobInfo | undefined;
+  let closed = false;
   try {
     const created = await client.request<JobInfo>('POST', '/jobs/ingest', {
       json: {
@@ -73,8 +74,11 @@ async function runJob(
       retry: false,
     });
     await client.request('PATCH', `/jobs/ingest/${job.id}`, { json: { state: 'UploadComplete' } });
+    closed = true;
     job = await waitForJob(client, job.id, options);
   } catch (error) {
+    // A job left Open would sit there until Salesforce deletes it; abort it, best effort.
+    if (job && !closed) await abortQuietly(client, job.id);
     return failAll(part.items, errorCode(error), errorMessage(error));
   }
   options.onJob?.({ id: job.id, state: job.state, records: part.items.length });
@@ -91,6 +95,10 @@ async function runJob(
     'BULK_JOB_INCOMPLETE',
     `Bulk job ${job.id} was still ${job.state} when time ran out; its records may or may not be written`,
   );
+}
+
+async function abortQuietly(client: SalesforceRestClient, id: string): Promise<void> {
+  await client.request('PATCH', `/jobs/ingest/${id}`, { json: { state: 'Aborted' }, retry: false }).catch(() => undefined);
 }
 
 async function waitForJob(

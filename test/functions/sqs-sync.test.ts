@@ -95,6 +95,14 @@ describe('sqs-sync', () => {
     expect(calls).toBeLessThanOrEqual(5);
     expect(logins).toBe(1);
     expect(stack.salesforce.records('Account')).toHaveLength(1000);
+    // Metrics go out as CloudWatch EMF on the last line of the invocation.
+    const emf = output
+      .lines()
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => '_aws' in l)
+      .at(-1);
+    expect(emf).toMatchObject({ service: 'sf-sqs-sync', RecordsWritten: 1000, RecordsFailed: 0, Logins: 1 });
+    expect(emf?.ApiCalls).toBe(calls);
   });
 
   it('a session expiring mid-batch: one re-login, nothing failed', async () => {
