@@ -4,8 +4,18 @@
 // shared/reference/salesforce-behaviour.md (cited as §N in the modules under ./salesforce/).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { FaultQueue } from './fault-queue.js';
-import { closeLocalHttpServer, Delays, readBody, sendJson, startLocalHttpServer } from './http-server.js';
+import {
+  BodyTooLargeError,
+  closeLocalHttpServer,
+  Delays,
+  readBody,
+  sendJson,
+  startLocalHttpServer,
+} from './http-server.js';
+import { BulkIngest, type BulkFault } from './salesforce/bulk-ingest.js';
+import { executeDml } from './salesforce/dml.js';
 import { Directory } from './salesforce/directory.js';
+import { fromJson, isJsonTypeMismatch, type StoredValue } from './salesforce/field-values.js';
 import { faultMatches, playFault, type FaultTarget } from './salesforce/faults.js';
 import { LoginRateLimiter, ReplayCache } from './salesforce/login-guards.js';
 import { handleOAuth, isOAuthPath, TOKEN_PATH, type OAuthContext } from './salesforce/oauth-endpoints.js';
@@ -17,9 +27,13 @@ import {
   type SalesforceStats,
   type UserConfig,
 } from './salesforce/options.js';
+import { QueryCursors } from './salesforce/query-routes.js';
+import { RecordStore, type SObjectRecord } from './salesforce/record-store.js';
 import { REST_PREFIX, RestApi } from './salesforce/rest-api.js';
+import { parseRecordId } from './salesforce/salesforce-ids.js';
 import { REST_ROUTES } from './salesforce/rest-routes.js';
 import { ApiUsage, notFound } from './salesforce/rest-types.js';
+import { OrgSchema, type SObjectDefinition } from './salesforce/schema.js';
 import { SessionStore } from './salesforce/sessions.js';
 
 export type {
@@ -33,9 +47,15 @@ export type {
   UserConfig,
 } from './salesforce/options.js';
 export type { TokenResponse } from './salesforce/token-grants.js';
+export type { BulkFault } from './salesforce/bulk-ingest.js';
+export type { FieldDef, FieldType, SObjectDefinition } from './salesforce/schema.js';
+export { SALESFORCE_ROUTE_NAMES, type SalesforceRouteName } from './salesforce/rest-types.js';
 
-/** Bulk API 2.0 uploads may be up to 150 MB of CSV; nothing else comes close. */
-const MAX_BODY_BYTES = 150 * 1024 * 1024;
+/**
+ * Bulk API 2.0 takes up to 150 MB of base64, about 112.5 MB of CSV, and refuses more with a JSON
+ * error; bodies a little over that are still read so that the refusal can be answered.
+ */
+const MAX_BODY_BYTES = 160 * 1024 * 1024;
 
 export class SalesforceEmulator {
   /** `http://127.0.0.1:PORT`: the login URL, the token `aud` (by default) and the instance_url. */
@@ -49,6 +69,9 @@ export class SalesforceEmulator {
   readonly #delays = new Delays();
   readonly #oauth: OAuthContext;
   readonly #rest: RestApi;
+  readonly #schema = new OrgSchema();
+  readonly #store = new RecordStore(this.#schema);
+  readonly #bulk: BulkIngest;
 
   private constructor(server: Server, url: string, opts: SalesforceEmulatorOptions) {
     this.#server = server;
@@ -65,12 +88,17 @@ export class SalesforceEmulator {
       replayCache: new ReplayCache(options.jtiRetentionMs, options.now),
       stats: this.stats,
     };
+    this.#bulk = new BulkIngest(this.#schema, this.#store, options.now, options.bulkProcessingMs);
     this.#rest = new RestApi(REST_ROUTES, {
       url,
       options,
       usage: this.#usage,
       sessions: this.#sessions,
       stats: this.stats,
+      schema: this.#schema,
+      store: this.#store,
+      queries: new QueryCursors(),
+      bulk: this.#bulk,
     });
   }
 
@@ -109,6 +137,83 @@ export class SalesforceEmulator {
     this.#directory.setUserActive(username, active);
   }
 
+  /**
+   * Adds or replaces an sObject (a replaced one loses its records). Id is implicit and read-only;
+   * a custom object (`…__c`) gets a required Name (Text(80)) unless it defines one. The default
+   * org has Account and Contact (see DEFAULT_SOBJECTS in ./salesforce/schema.ts).
+   */
+  defineSObject(name: string, definition: SObjectDefinition): void {
+    this.#schema.define(name, definition);
+    this.#store.table(this.#schema.require(name)).clear();
+  }
+
+  /** Copies of the sObject's records in creation order, every field present (null when unset). */
+  records(sobject: string): Record<string, unknown>[] {
+    const table = this.#store.table(this.#schema.require(sobject));
+    return [...table.all()].map((record) => ({ ...record }));
+  }
+
+  /**
+   * A copy of the first record whose field equals the value (text case-insensitively, as SOQL and
+   * external IDs compare), or undefined.
+   */
+  findRecord(sobject: string, field: string, value: unknown): Record<string, unknown> | undefined {
+    const schema = this.#schema.require(sobject);
+    const fieldSchema = schema.field(field);
+    if (!fieldSchema) throw new Error(`${schema.name} has no field ${field}`);
+    const wanted = fromJson(fieldSchema, value);
+    if (isJsonTypeMismatch(wanted)) return undefined;
+    const table = this.#store.table(schema);
+    let found: SObjectRecord | undefined;
+    if (fieldSchema.type === 'id') {
+      const id = typeof wanted === 'string' ? parseRecordId(wanted) : undefined;
+      found = id === undefined ? undefined : table.get(id);
+    } else if (table.isIndexed(fieldSchema)) {
+      const [id] = table.idsWith(fieldSchema, wanted);
+      found = id === undefined ? undefined : table.get(id);
+    } else {
+      found = [...table.all()].find((record) => matches(record[fieldSchema.name] ?? null, wanted));
+    }
+    return found && { ...found };
+  }
+
+  /**
+   * Creates a record directly (test setup), with the same validation as the API; returns its Id.
+   * Throws with Salesforce's status code and message when the record would be refused.
+   */
+  insertRecord(sobject: string, fields: Record<string, unknown>): string {
+    const schema = this.#schema.require(sobject);
+    const values: Record<string, StoredValue> = {};
+    for (const [name, raw] of Object.entries(fields)) {
+      const field = schema.field(name);
+      if (!field || field.type === 'id') throw new Error(`${schema.name}.${name} cannot be set`);
+      const value = fromJson(field, raw);
+      if (isJsonTypeMismatch(value))
+        throw new Error(`${schema.name}.${name}: not a ${field.type}: ${String(raw)}`);
+      values[field.name] = value;
+    }
+    const [result] = executeDml(
+      [{ table: this.#store.table(schema), op: { kind: 'create', values } }],
+      false,
+    );
+    if (!result?.success || result.id === undefined) {
+      const error = result?.errors[0];
+      throw new Error(`${error?.statusCode ?? 'UNKNOWN'}: ${error?.message ?? 'not created'}`);
+    }
+    return result.id;
+  }
+
+  /** Deletes every record of the sObject, or of every sObject. */
+  clearRecords(sobject?: string): void {
+    if (sobject === undefined) this.#store.clear();
+    else this.#store.table(this.#schema.require(sobject)).clear();
+  }
+
+  /** Arms a fault for the next Bulk API 2.0 ingest job that is closed (UploadComplete). */
+  injectBulkFault(fault: BulkFault): void {
+    this.#bulk.injectFault(fault);
+  }
+
   injectFault(fault: SalesforceFault): void {
     this.#faults.add(fault, fault.times ?? 1);
   }
@@ -140,14 +245,17 @@ export class SalesforceEmulator {
     this.#usage.used = used;
   }
 
-  /** Zeroes the counters in place, so references to `stats` stay valid. */
+  /** Zeroes the counters in place, so references to `stats` (and `stats.requestsByRoute`) stay valid. */
   resetStats(): void {
-    Object.assign(this.stats, emptyStats());
+    const { requestsByRoute } = this.stats;
+    for (const key of Object.keys(requestsByRoute)) Reflect.deleteProperty(requestsByRoute, key);
+    Object.assign(this.stats, { ...emptyStats(), requestsByRoute });
   }
 
   async close(): Promise<void> {
     this.#faults.clear();
     this.#delays.flush();
+    this.#bulk.shutdown();
     await closeLocalHttpServer(this.#server);
   }
 
@@ -156,9 +264,20 @@ export class SalesforceEmulator {
     const target = targetOf(url.pathname);
     if (target === 'token') this.stats.tokenRequests += 1;
     if (target === 'rest') this.stats.restRequests += 1;
-    const body = await readBody(req, MAX_BODY_BYTES);
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_BODY_BYTES);
+    } catch (error) {
+      if (!(error instanceof BodyTooLargeError)) throw error;
+      // [CHOSEN]: far beyond any Salesforce limit; answered before the rest arrives, then closed.
+      sendJson(res, 413, [{ message: error.message, errorCode: 'REQUEST_ENTITY_TOO_LARGE' }], {
+        'Content-Type': 'application/json;charset=UTF-8',
+        Connection: 'close',
+      });
+      return;
+    }
 
-    const fault = this.#faults.take((f) => faultMatches(f, target));
+    const fault = this.#faults.take((f) => faultMatches(f, target, url.pathname));
     if (fault && (await playFault(fault, req, res, this.#delays))) return;
 
     if (isOAuthPath(url.pathname)) {
@@ -186,5 +305,11 @@ function emptyStats(): SalesforceStats {
     loginsByFlow: { 'jwt-bearer': 0, 'client-credentials': 0 },
     apiCalls: 0,
     restRequests: 0,
+    requestsByRoute: {},
   };
+}
+
+function matches(a: StoredValue, b: StoredValue): boolean {
+  if (typeof a === 'string' && typeof b === 'string') return a.toLowerCase() === b.toLowerCase();
+  return a === b;
 }

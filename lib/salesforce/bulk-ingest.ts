@@ -98,7 +98,9 @@ async function runJob(
 }
 
 async function abortQuietly(client: SalesforceRestClient, id: string): Promise<void> {
-  await client.request('PATCH', `/jobs/ingest/${id}`, { json: { state: 'Aborted' }, retry: false }).catch(() => undefined);
+  await client
+    .request('PATCH', `/jobs/ingest/${id}`, { json: { state: 'Aborted' }, retry: false })
+    .catch(() => undefined);
 }
 
 async function waitForJob(

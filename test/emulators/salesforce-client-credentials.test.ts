@@ -201,6 +201,7 @@ describe('token endpoint: request format', () => {
       loginsByFlow: { 'jwt-bearer': 0, 'client-credentials': 1 },
       apiCalls: 0,
       restRequests: 0,
+      requestsByRoute: {},
     });
   });
 });

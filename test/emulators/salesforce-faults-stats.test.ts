@@ -178,7 +178,9 @@ describe('stats', () => {
       loginsByFlow: { 'jwt-bearer': 0, 'client-credentials': 1 },
       apiCalls: 1,
       restRequests: 3,
+      requestsByRoute: { limits: 1 },
     });
+    const byRoute = stats.requestsByRoute;
     sf.resetStats();
     expect(stats).toEqual({
       tokenRequests: 0,
@@ -187,6 +189,8 @@ describe('stats', () => {
       loginsByFlow: { 'jwt-bearer': 0, 'client-credentials': 0 },
       apiCalls: 0,
       restRequests: 0,
+      requestsByRoute: {},
     });
+    expect(stats.requestsByRoute).toBe(byRoute);
   });
 });

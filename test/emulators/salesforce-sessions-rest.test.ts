@@ -93,7 +93,10 @@ describe('REST: versions, resources, limits', () => {
   it('lists the resources of a version', async () => {
     const result = await get(`${sf.url}/services/data/v62.0/`, await login());
     expect(result.status).toBe(200);
-    expect(result.body).toEqual({ limits: '/services/data/v62.0/limits' });
+    expect(result.body).toEqual({
+      limits: '/services/data/v62.0/limits',
+      query: '/services/data/v62.0/query',
+    });
   });
 
   it('answers 404 NOT_FOUND for unknown paths and unsupported versions', async () => {

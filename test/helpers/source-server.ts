@@ -28,7 +28,9 @@ export async function startSourceServer(): Promise<{
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -7,9 +7,14 @@ import type { SalesforceFault } from './options.js';
 
 export type FaultTarget = 'token' | 'rest' | 'other';
 
-export function faultMatches(fault: SalesforceFault, target: FaultTarget): boolean {
+export function faultMatches(fault: SalesforceFault, target: FaultTarget, pathname: string): boolean {
   const endpoint = fault.endpoint ?? 'any';
-  return endpoint === 'any' || endpoint === target;
+  if (endpoint !== 'any' && endpoint !== target) return false;
+  const { path } = fault;
+  if (path === undefined) return true;
+  if (typeof path === 'string') return pathname.includes(path);
+  path.lastIndex = 0;
+  return path.test(pathname);
 }
 
 /**

@@ -42,6 +42,11 @@ export interface SalesforceEmulatorOptions {
   dailyApiRequestLimit?: number;
   /** Oldest and newest `vNN.0` served. Default 31 to 67 (Summer '26, §6). */
   apiVersions?: { min: number; max: number };
+  /**
+   * How long a closed Bulk API 2.0 ingest job stays InProgress before it is processed (in memory,
+   * at once). Default 50 ms.
+   */
+  bulkProcessingMs?: number;
 }
 
 export type PermittedUsersPolicy = 'all-users-may-self-authorize' | 'admin-approved-pre-authorized';
@@ -83,6 +88,11 @@ export interface OAuthErrorBody {
 export interface SalesforceFault {
   /** `token`: /services/oauth2/token; `rest`: /services/data/…; `any` (default): every request. */
   endpoint?: 'token' | 'rest' | 'any';
+  /**
+   * Only requests whose URL path (without the query string) contains this string or matches this
+   * RegExp, e.g. `/composite/sobjects` or `/\/jobs\/ingest\/[^/]+$/` (job status only).
+   */
+  path?: RegExp | string;
   /** How many matching requests it hits. Default 1. */
   times?: number;
   /** Wait this long first. Alone (without a response or reset), the request is then handled normally. */
@@ -116,6 +126,11 @@ export interface SalesforceStats {
   apiCalls: number;
   /** Every request under /services/data, faulted and unauthenticated ones included. */
   restRequests: number;
+  /**
+   * Authenticated REST requests per resource, keyed by SalesforceRouteName (e.g.
+   * `collections.upsert`, `bulk.jobInfo`); a route never called has no key.
+   */
+  requestsByRoute: Record<string, number>;
 }
 
 export interface ResolvedOptions {
@@ -130,10 +145,16 @@ export interface ResolvedOptions {
   orgId: string;
   dailyApiRequestLimit: number;
   apiVersions: { min: number; max: number };
+  bulkProcessingMs: number;
 }
 
 export function resolveOptions(opts: SalesforceEmulatorOptions, url: string): ResolvedOptions {
   const orgId = opts.orgId ?? '00D000000000001';
+  if (
+    opts.bulkProcessingMs !== undefined &&
+    !(opts.bulkProcessingMs >= 0 && Number.isFinite(opts.bulkProcessingMs))
+  )
+    throw new Error(`bulkProcessingMs must be a finite number >= 0, got ${opts.bulkProcessingMs}`);
   if (!/^00D[0-9A-Za-z]{12}$/.test(orgId))
     throw new Error(`orgId must be a 15-character 00D… ID, got ${orgId}`);
   return {
@@ -148,5 +169,6 @@ export function resolveOptions(opts: SalesforceEmulatorOptions, url: string): Re
     orgId,
     dailyApiRequestLimit: opts.dailyApiRequestLimit ?? 15_000,
     apiVersions: opts.apiVersions ?? { min: 31, max: 67 },
+    bulkProcessingMs: opts.bulkProcessingMs ?? 50,
   };
 }

@@ -40,18 +40,25 @@ export class RestApi {
         return;
       }
       const { version, subPath } = this.#parseVersion(path);
-      const candidates = this.#match(subPath);
+      // A resource newer than the requested version does not exist there.
+      const candidates = this.#match(subPath).filter(
+        (candidate) => Number(version) >= (candidate.route.minVersion ?? 0),
+      );
       if (candidates.length === 0) throw notFound();
 
       const session = this.#authenticate(req);
       this.ctx.stats.apiCalls += 1;
+      const method = req.method ?? 'GET';
+      const hit = candidates.find((candidate) => candidate.route.method === method);
+      if (hit) {
+        const { requestsByRoute } = this.ctx.stats;
+        requestsByRoute[hit.route.name] = (requestsByRoute[hit.route.name] ?? 0) + 1;
+      }
       const withinLimit = this.#useApiRequest();
       usageHeader = { 'Sforce-Limit-Info': this.ctx.usage.header };
       // Once the daily allocation is used up: 403 REQUEST_LIMIT_EXCEEDED (§4); not a session problem.
       if (!withinLimit) throw new RestError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
 
-      const method = req.method ?? 'GET';
-      const hit = candidates.find((candidate) => candidate.route.method === method);
       if (!hit) {
         const allowed = [...new Set(candidates.map((candidate) => candidate.route.method))].join(',');
         throw new RestError(

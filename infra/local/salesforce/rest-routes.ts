@@ -1,8 +1,12 @@
-// The REST resources the emulator serves. Add a resource by appending routes to REST_ROUTES
-// (sObject Collections, Bulk API 2.0 and query come later, each in its own module).
+// The REST resources the emulator serves. Add a resource by appending routes to REST_ROUTES; each
+// has a stable name (SALESFORCE_ROUTE_NAMES) that stats.requestsByRoute counts under.
+import { bulkRoutes } from './bulk-routes.js';
+import { collectionRoutes } from './collections.js';
+import { queryRoutes } from './query-routes.js';
 import type { RestContext, RestRoute } from './rest-types.js';
 
 const limitsRoute: RestRoute = {
+  name: 'limits',
   method: 'GET',
   pattern: '/limits',
   resource: 'limits',
@@ -11,6 +15,7 @@ const limitsRoute: RestRoute = {
 
 /** GET /services/data/vNN.0/: the resources of this version, by name. */
 const resourcesRoute: RestRoute = {
+  name: 'resources',
   method: 'GET',
   pattern: '/',
   handle: (req) => ({
@@ -25,7 +30,13 @@ const resourcesRoute: RestRoute = {
   }),
 };
 
-export const REST_ROUTES: readonly RestRoute[] = [resourcesRoute, limitsRoute];
+export const REST_ROUTES: readonly RestRoute[] = [
+  resourcesRoute,
+  limitsRoute,
+  ...queryRoutes,
+  ...collectionRoutes,
+  ...bulkRoutes,
+];
 
 /**
  * A subset of GET /limits: DailyApiRequests is live (§4); the other allocations are a Developer

@@ -1,8 +1,38 @@
 // Shapes shared by the REST dispatcher and its routes. A route is a method, a path pattern relative
 // to /services/data/vNN.0 (`:name` segments become params) and a handler.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { BulkIngest } from './bulk-ingest.js';
 import type { ResolvedOptions } from './options.js';
+import type { QueryCursors } from './query-routes.js';
+import type { RecordStore } from './record-store.js';
+import type { OrgSchema } from './schema.js';
 import type { Session } from './sessions.js';
+
+/**
+ * Stable names of the REST resources, the keys of `stats.requestsByRoute` (each authenticated
+ * request to a resource counts once, whatever its outcome).
+ */
+export const SALESFORCE_ROUTE_NAMES = [
+  'resources',
+  'limits',
+  'query',
+  'query.more',
+  'collections.create',
+  'collections.update',
+  'collections.upsert',
+  'sobject.upsert',
+  'bulk.createJob',
+  'bulk.listJobs',
+  'bulk.upload',
+  'bulk.closeJob',
+  'bulk.jobInfo',
+  'bulk.deleteJob',
+  'bulk.successfulResults',
+  'bulk.failedResults',
+  'bulk.unprocessedRecords',
+] as const;
+
+export type SalesforceRouteName = (typeof SALESFORCE_ROUTE_NAMES)[number];
 
 export interface RestRequest {
   method: string;
@@ -41,10 +71,17 @@ export interface RestContext {
   url: string;
   options: ResolvedOptions;
   usage: ApiUsage;
+  schema: OrgSchema;
+  store: RecordStore;
+  queries: QueryCursors;
+  bulk: BulkIngest;
 }
 
 export interface RestRoute {
+  name: SalesforceRouteName;
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** The first API version that has the resource; older versions answer 404 NOT_FOUND. */
+  minVersion?: number;
   /** e.g. `/limits` or `/composite/sobjects/:type/:externalIdField`. */
   pattern: string;
   /** Listed under this name by GET /services/data/vNN.0/ (the resources list). */
@@ -59,13 +96,16 @@ export class RestError extends Error {
     readonly errorCode: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Present in the body only when given (record-level errors carry it, request-level ones do not). */
+    readonly fields?: readonly string[],
   ) {
     super(message);
     this.name = 'RestError';
   }
 
-  toBody(): { message: string; errorCode: string }[] {
-    return [{ message: this.message, errorCode: this.errorCode }];
+  toBody(): { message: string; errorCode: string; fields?: string[] }[] {
+    const body = { message: this.message, errorCode: this.errorCode };
+    return [this.fields ? { ...body, fields: [...this.fields] } : body];
   }
 }
 

@@ -29,3 +29,14 @@ export class IdSequence {
     return toId18(id15);
   }
 }
+
+/**
+ * The canonical 18-character form of a record ID given in either form, or undefined when it is not
+ * a well-formed ID. The 18-character suffix is case-insensitive; the 15-character body is not.
+ */
+export function parseRecordId(text: string): string | undefined {
+  if (!/^[0-9A-Za-z]{15}(?:[0-9A-Za-z]{3})?$/.test(text)) return undefined;
+  const id18 = toId18(text.slice(0, 15));
+  if (text.length === 18 && text.slice(15).toUpperCase() !== id18.slice(15)) return undefined;
+  return id18;
+}
