@@ -1,0 +1,271 @@
+// `serverless package` runs offline here; these tests read the CloudFormation it generates
+// and the bundles it builds, and hold the deployment to its promises: runtime, least-privilege
+// roles, event source mapping, DLQ wiring, alarms, and a bundle that really runs.
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = join(import.meta.dirname, '..', '..');
+const OUT = join(ROOT, '.serverless-ci');
+const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, unknown>;
+}
+interface Statement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+let template: { Resources: Record<string, Resource>; Conditions?: Record<string, unknown> };
+
+const resource = (id: string): Resource => {
+  const found = template.Resources[id];
+  if (!found) throw new Error(`no resource ${id}`);
+  return found;
+};
+const props = (id: string) => resource(id).Properties;
+const envOf = (id: string) => (props(id).Environment as { Variables: Record<string, unknown> }).Variables;
+
+/** A role's statements, with `Fn::If [HasCustomerKey, s, NoValue]` resolved for a given key. */
+function statements(roleId: string, customerKey: boolean): Statement[] {
+  const policies = props(roleId).Policies as { PolicyDocument: { Statement: unknown[] } }[];
+  return policies.flatMap((p) =>
+    p.PolicyDocument.Statement.flatMap((s): Statement[] => {
+      const conditional = (s as { 'Fn::If'?: [string, Statement, unknown] })['Fn::If'];
+      if (!conditional) return [s as Statement];
+      expect(conditional[0]).toBe('HasCustomerKey');
+      expect(conditional[2]).toEqual({ Ref: 'AWS::NoValue' });
+      return customerKey ? [conditional[1]] : [];
+    }),
+  );
+}
+const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+beforeAll(async () => {
+  await rm(OUT, { recursive: true, force: true });
+  await run(
+    'npx',
+    [
+      '--no-install',
+      'serverless',
+      'package',
+      '--stage',
+      'ci',
+      '--package',
+      OUT,
+      `--param=secretKmsKeyArn=${KMS_KEY}`,
+    ],
+    {
+      cwd: ROOT,
+      timeout: 120_000,
+    },
+  );
+  template = JSON.parse(
+    await readFile(join(OUT, 'cloudformation-template-update-stack.json'), 'utf8'),
+  ) as typeof template;
+  await mkdir(join(OUT, 'unpacked'), { recursive: true });
+  await run('unzip', ['-o', '-q', join(OUT, 'tokenVendor.zip'), '-d', join(OUT, 'unpacked')]);
+}, 180_000);
+
+afterAll(async () => {
+  await rm(join(OUT, 'unpacked'), { recursive: true, force: true });
+});
+
+describe('functions', () => {
+  const functions = {
+    TokenVendorLambdaFunction: { handler: 'functions/token-vendor.handler', role: 'TokenVendorRole' },
+    SqsSyncLambdaFunction: { handler: 'functions/sqs-sync.handler', role: 'SqsSyncRole' },
+    ScheduledSyncLambdaFunction: { handler: 'functions/scheduled-sync.handler', role: 'ScheduledSyncRole' },
+  };
+
+  it.each(Object.entries(functions))('%s: nodejs22.x on arm64, JSON logs, its own role', (id, expected) => {
+    const fn = props(id);
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe(expected.handler);
+    expect(fn.Role).toEqual({ 'Fn::GetAtt': [expected.role, 'Arn'] });
+    expect(fn.LoggingConfig).toMatchObject({ LogFormat: 'JSON' });
+  });
+
+  it('no function shares a role, and serverless adds no default role', () => {
+    expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
+    const roles = Object.values(template.Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+    expect(roles).toHaveLength(3);
+  });
+
+  it('log groups keep logs for a bounded time', () => {
+    for (const id of ['TokenVendorLogGroup', 'SqsSyncLogGroup', 'ScheduledSyncLogGroup']) {
+      expect(props(id).RetentionInDays).toBe(30);
+    }
+  });
+
+  it('only the token vendor knows the secret; the sync functions know the vendor', () => {
+    expect(envOf('TokenVendorLambdaFunction')).toMatchObject({
+      SALESFORCE_SECRET_ID: 'sf-lambda-bridge/ci/salesforce',
+      SALESFORCE_SESSION_TTL_SECONDS: '7200',
+    });
+    for (const id of ['SqsSyncLambdaFunction', 'ScheduledSyncLambdaFunction']) {
+      const env = envOf(id);
+      expect(env.SALESFORCE_SECRET_ID).toBeUndefined();
+      expect(env.TOKEN_VENDOR_FUNCTION).toEqual({ Ref: 'TokenVendorLambdaFunction' });
+    }
+  });
+
+  it('scheduled sync runs on a schedule and never overlaps itself', () => {
+    expect(props('ScheduledSyncLambdaFunction').ReservedConcurrentExecutions).toBe(1);
+    expect(props('ScheduledSyncEventsRuleSchedule1')).toMatchObject({
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'DISABLED',
+    });
+  });
+});
+
+describe('IAM: least privilege', () => {
+  const roles = ['TokenVendorRole', 'SqsSyncRole', 'ScheduledSyncRole'];
+
+  it.each(roles)('%s: no wildcard resource or action, only Lambda may assume it', (roleId) => {
+    expect(props(roleId).AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ],
+    });
+    expect(props(roleId).ManagedPolicyArns).toBeUndefined();
+    for (const s of statements(roleId, true)) {
+      expect(s.Effect).toBe('Allow');
+      expect(JSON.stringify(s.Resource)).not.toMatch(/^"\*"$|:\*"$|"\*"/);
+      for (const action of actions(s)) expect(action).not.toContain('*');
+    }
+  });
+
+  it('the token vendor may read exactly the one secret, and decrypt only via Secrets Manager with a customer key', () => {
+    const withKey = statements('TokenVendorRole', true);
+    expect(withKey.map((s) => s.Sid)).toEqual([
+      'WriteOwnLogs',
+      'ReadTheCredentialsSecret',
+      'DecryptTheSecretThroughSecretsManagerOnly',
+    ]);
+    const read = withKey[1];
+    expect(read?.Action).toBe('secretsmanager:GetSecretValue');
+    expect(read?.Resource).toEqual({
+      'Fn::Sub':
+        'arn:${AWS::Partition}:secretsmanager:${AWS::Region}:${AWS::AccountId}:secret:sf-lambda-bridge/ci/salesforce-??????',
+    });
+    expect(withKey[2]).toMatchObject({
+      Action: 'kms:Decrypt',
+      Resource: KMS_KEY,
+      Condition: {
+        StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'secretsmanager.${AWS::Region}.amazonaws.com' } },
+      },
+    });
+    expect(template.Conditions?.HasCustomerKey).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [KMS_KEY, ''] }] });
+    expect(statements('TokenVendorRole', false).map((s) => s.Sid)).toEqual([
+      'WriteOwnLogs',
+      'ReadTheCredentialsSecret',
+    ]);
+  });
+
+  it('the sync functions may invoke the token vendor and read their queue, nothing of the secret', () => {
+    const byRole = Object.fromEntries(roles.map((r) => [r, statements(r, true)]));
+    for (const roleId of ['SqsSyncRole', 'ScheduledSyncRole']) {
+      const all = byRole[roleId] ?? [];
+      expect(
+        all.flatMap(actions).filter((a) => a.startsWith('secretsmanager:') || a.startsWith('kms:')),
+      ).toEqual([]);
+      expect(all.find((s) => s.Sid === 'InvokeTheTokenVendor')).toEqual({
+        Sid: 'InvokeTheTokenVendor',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: { 'Fn::GetAtt': ['TokenVendorLambdaFunction', 'Arn'] },
+      });
+    }
+    expect(byRole.SqsSyncRole?.find((s) => s.Sid === 'ConsumeTheSyncQueue')?.Resource).toEqual({
+      'Fn::GetAtt': ['SyncQueue', 'Arn'],
+    });
+    expect(byRole.ScheduledSyncRole?.flatMap(actions).some((a) => a.startsWith('sqs:'))).toBe(false);
+    expect(
+      byRole.TokenVendorRole?.flatMap(actions).some((a) => a.startsWith('lambda:') || a.startsWith('sqs:')),
+    ).toBe(false);
+    for (const roleId of roles) {
+      const logs = byRole[roleId]?.find((s) => s.Sid === 'WriteOwnLogs');
+      expect(logs?.Resource).toEqual({ 'Fn::GetAtt': [roleId.replace('Role', 'LogGroup'), 'Arn'] });
+    }
+  });
+});
+
+describe('queue, event source and alarms', () => {
+  it('the SQS event source reports batch item failures and bounds concurrency', () => {
+    expect(props('SqsSyncEventSourceMappingSQSSyncQueue')).toMatchObject({
+      EventSourceArn: { 'Fn::GetAtt': ['SyncQueue', 'Arn'] },
+      FunctionName: { 'Fn::GetAtt': ['SqsSyncLambdaFunction', 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 1000,
+      MaximumBatchingWindowInSeconds: 5,
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('the queue redrives to a DLQ, and hides messages for at least 6x the function timeout', () => {
+    const queue = props('SyncQueue');
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(
+      6 * (props('SqsSyncLambdaFunction').Timeout as number),
+    );
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['SyncDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(props('SyncDeadLetterQueue').MessageRetentionPeriod).toBe(1_209_600);
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+  });
+
+  it('alarms watch the DLQ and every function, and notify the alarm topic', () => {
+    const alarms = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm');
+    const watched = alarms.map(([, a]) => a.Properties.Dimensions);
+    expect(watched).toContainEqual([
+      { Name: 'QueueName', Value: { 'Fn::GetAtt': ['SyncDeadLetterQueue', 'QueueName'] } },
+    ]);
+    for (const fn of ['TokenVendorLambdaFunction', 'SqsSyncLambdaFunction', 'ScheduledSyncLambdaFunction']) {
+      expect(watched).toContainEqual([{ Name: 'FunctionName', Value: { Ref: fn } }]);
+    }
+    for (const [, alarm] of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
+    }
+  });
+});
+
+describe('bundles', () => {
+  it('the token vendor bundle is ESM, under 100 KB minified, with the AWS SDK left to the runtime', async () => {
+    const bundle = join(OUT, 'unpacked', 'functions', 'token-vendor.mjs');
+    expect((await stat(bundle)).size).toBeLessThan(100_000);
+    const code = await readFile(bundle, 'utf8');
+    expect(code).toMatch(/from"@aws-sdk\/client-secrets-manager"/);
+    expect(code).not.toMatch(/\bSecretsManagerClient=class/);
+  });
+
+  it('the packaged token vendor runs on Node 22 and vends a token from the local stack', async () => {
+    const bundle = join(OUT, 'unpacked', 'functions', 'token-vendor.mjs');
+    const { stdout } = await run(
+      'npx',
+      ['--no-install', 'tsx', join(import.meta.dirname, 'run-packaged-vendor.ts'), bundle],
+      {
+        cwd: ROOT,
+        timeout: 60_000,
+      },
+    );
+    expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toEqual({
+      active: true,
+      keys: ['accessToken', 'expiresAt', 'instanceUrl', 'issuedAt', 'scope', 'tokenType'],
+    });
+  });
+});
