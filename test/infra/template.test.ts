@@ -23,7 +23,11 @@ interface Statement {
   Resource: unknown;
   Condition?: unknown;
 }
-let template: { Resources: Record<string, Resource>; Conditions?: Record<string, unknown> };
+let template: {
+  Resources: Record<string, Resource>;
+  Conditions?: Record<string, unknown>;
+  Parameters?: Record<string, { Default?: string }>;
+};
 
 const resource = (id: string): Resource => {
   const found = template.Resources[id];
@@ -160,12 +164,13 @@ describe('IAM: least privilege', () => {
     });
     expect(withKey[2]).toMatchObject({
       Action: 'kms:Decrypt',
-      Resource: KMS_KEY,
+      Resource: { Ref: 'SecretKmsKeyArn' },
       Condition: {
         StringEquals: { 'kms:ViaService': { 'Fn::Sub': 'secretsmanager.${AWS::Region}.amazonaws.com' } },
       },
     });
-    expect(template.Conditions?.HasCustomerKey).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [KMS_KEY, ''] }] });
+    expect(template.Parameters?.SecretKmsKeyArn?.Default).toBe(KMS_KEY);
+    expect(template.Conditions?.HasCustomerKey).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SecretKmsKeyArn' }, ''] }] });
     expect(statements('TokenVendorRole', false).map((s) => s.Sid)).toEqual([
       'WriteOwnLogs',
       'ReadTheCredentialsSecret',
