@@ -1,7 +1,7 @@
 // The local stack: the package's own emulators, wired the way AWS and Salesforce are wired in
 // production, so handlers run through their real code paths. `npm start` and the integration
 // tests both build on it.
-import { generateTestKeyMaterial, type TestKeyMaterial } from './keys.js';
+import { generateKeyMaterial, type KeyMaterial } from '../keys/key-material.js';
 import { SalesforceEmulator } from './salesforce-emulator.js';
 import type { SalesforceEmulatorOptions } from './salesforce/options.js';
 import { SecretsManagerEmulator } from './secrets-manager-emulator.js';
@@ -15,7 +15,7 @@ export const LOCAL_CC_SECRET_ID = 'sf-lambda-bridge/local/client-credentials';
 export interface LocalStack {
   salesforce: SalesforceEmulator;
   secretsManager: SecretsManagerEmulator;
-  keys: TestKeyMaterial;
+  keys: KeyMaterial;
   /** The client-credentials app's consumer secret (a random test value). */
   clientSecret: string;
   /** Env vars that point the real AWS SDK and the handlers at this stack. */
@@ -36,7 +36,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const [salesforce, secretsManager, keys] = await Promise.all([
     SalesforceEmulator.start(options.salesforce),
     SecretsManagerEmulator.start(),
-    generateTestKeyMaterial({ commonName: 'sf-lambda-bridge-local' }),
+    generateKeyMaterial({ commonName: 'sf-lambda-bridge-local' }),
   ]);
   const clientSecret = `local-${crypto.randomUUID()}`;
   salesforce.registerUser({ username: LOCAL_USERNAME });

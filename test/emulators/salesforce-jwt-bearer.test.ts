@@ -1,7 +1,7 @@
 import { createHmac, createSecretKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateTestKeyMaterial, type TestKeyMaterial } from '../../infra/local/keys.js';
+import { generateKeyMaterial, type KeyMaterial } from '../../infra/keys/key-material.js';
 import { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
 import {
   JWT_GRANT,
@@ -16,15 +16,15 @@ const CLIENT_ID = '3MVG9_test_consumer_key';
 const USER = 'integration@example.com';
 
 let sf: SalesforceEmulator;
-let keys: TestKeyMaterial;
-let otherKeys: TestKeyMaterial;
+let keys: KeyMaterial;
+let otherKeys: KeyMaterial;
 let clock = Date.UTC(2026, 5, 1, 12, 0, 0);
 let jtiCounter = 0;
 
 beforeAll(async () => {
   [keys, otherKeys] = await Promise.all([
-    generateTestKeyMaterial(),
-    generateTestKeyMaterial({ commonName: 'other' }),
+    generateKeyMaterial(),
+    generateKeyMaterial({ commonName: 'other' }),
   ]);
   sf = await SalesforceEmulator.start({ now: () => clock });
 });

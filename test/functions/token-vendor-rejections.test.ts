@@ -108,8 +108,8 @@ describe('JWT Bearer rejections', () => {
   });
 
   it('invalid assertion: a key whose certificate was never uploaded', async () => {
-    const { generateTestKeyMaterial } = await import('../../infra/local/keys.js');
-    const stranger = await generateTestKeyMaterial();
+    const { generateKeyMaterial } = await import('../../infra/keys/key-material.js');
+    const stranger = await generateKeyMaterial();
     const r = await rejection(await vendorFor(jwtSecret({ privateKey: stranger.privateKeyPkcs8Pem })));
     expect(r).toMatchObject({ error: 'invalid_grant', errorDescription: 'invalid assertion' });
     expect(r.message).toMatch(/certificate uploaded to the app must belong to privateKey/);

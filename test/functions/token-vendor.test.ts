@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { generateTestKeyMaterial } from '../../infra/local/keys.js';
+import { generateKeyMaterial } from '../../infra/keys/key-material.js';
 import {
   LOCAL_CC_SECRET_ID,
   LOCAL_JWT_CLIENT_ID,
@@ -247,7 +247,7 @@ describe('token vendor: key rotation', () => {
   it('recovers with one secret refetch when the key was rotated under a warm container', async () => {
     const invoke = await vendor();
     const old = await invoke({});
-    const next = await generateTestKeyMaterial({ commonName: 'rotated' });
+    const next = await generateKeyMaterial({ commonName: 'rotated' });
     // The new certificate replaces the old one in the app, and the secret gets the new key.
     stack.salesforce.replaceCertificate(LOCAL_JWT_CLIENT_ID, next.certificatePem);
     stack.secretsManager.putSecret(

@@ -170,7 +170,9 @@ describe('IAM: least privilege', () => {
       },
     });
     expect(template.Parameters?.SecretKmsKeyArn?.Default).toBe(KMS_KEY);
-    expect(template.Conditions?.HasCustomerKey).toEqual({ 'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SecretKmsKeyArn' }, ''] }] });
+    expect(template.Conditions?.HasCustomerKey).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SecretKmsKeyArn' }, ''] }],
+    });
     expect(statements('TokenVendorRole', false).map((s) => s.Sid)).toEqual([
       'WriteOwnLogs',
       'ReadTheCredentialsSecret',

@@ -1,4 +1,4 @@
-// Test key material for the JWT Bearer flow: an RSA key pair and the self-signed certificate that a
+// Key material for the JWT Bearer flow: an RSA key pair and the self-signed certificate that a
 // Salesforce admin would upload to the connected app ("Use digital signatures"). Salesforce only
 // accepts RS256 signatures checked against that certificate (reference §1.2).
 import 'reflect-metadata';
@@ -7,7 +7,7 @@ import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto);
 
-export interface TestKeyMaterial {
+export interface KeyMaterial {
   /** `-----BEGIN PRIVATE KEY-----`: what `openssl genpkey` and most tools write today. */
   privateKeyPkcs8Pem: string;
   /** `-----BEGIN RSA PRIVATE KEY-----`: what older `openssl genrsa` guides (and many secrets) hold. */
@@ -18,7 +18,7 @@ export interface TestKeyMaterial {
   certificatePem: string;
 }
 
-export interface TestKeyOptions {
+export interface KeyMaterialOptions {
   /** Subject and issuer CN. Default `sf-lambda-bridge-test`. */
   commonName?: string;
   /** Validity in days from now. Default 365. */
@@ -34,7 +34,7 @@ const RSA_ALGORITHM: webcrypto.RsaHashedKeyGenParams = {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export async function generateTestKeyMaterial(opts: TestKeyOptions = {}): Promise<TestKeyMaterial> {
+export async function generateKeyMaterial(opts: KeyMaterialOptions = {}): Promise<KeyMaterial> {
   const commonName = opts.commonName ?? 'sf-lambda-bridge-test';
   const days = opts.days ?? 365;
   const keys = await webcrypto.subtle.generateKey(RSA_ALGORITHM, true, ['sign', 'verify']);

@@ -2,12 +2,12 @@ import 'reflect-metadata';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
-import { generateTestKeyMaterial } from '../../infra/local/keys.js';
+import { generateKeyMaterial } from '../../infra/keys/key-material.js';
 import { toId18 } from '../../infra/local/salesforce/salesforce-ids.js';
 
-describe('generateTestKeyMaterial', () => {
+describe('generateKeyMaterial', () => {
   it('makes an RSA-2048 key pair in PKCS#8, PKCS#1 and SPKI PEM', async () => {
-    const keys = await generateTestKeyMaterial();
+    const keys = await generateKeyMaterial();
     expect(keys.privateKeyPkcs8Pem).toMatch(/^-----BEGIN PRIVATE KEY-----\n/);
     expect(keys.privateKeyPkcs1Pem).toMatch(/^-----BEGIN RSA PRIVATE KEY-----\n/);
     expect(keys.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
@@ -19,7 +19,7 @@ describe('generateTestKeyMaterial', () => {
   });
 
   it('makes a self-signed SHA-256-with-RSA certificate for that key, valid for the given days', async () => {
-    const keys = await generateTestKeyMaterial({ commonName: 'my-connected-app', days: 30 });
+    const keys = await generateKeyMaterial({ commonName: 'my-connected-app', days: 30 });
     const certificate = new X509Certificate(keys.certificatePem);
     expect(certificate.subject).toBe('CN=my-connected-app');
     expect(certificate.issuer).toBe('CN=my-connected-app');
@@ -34,7 +34,7 @@ describe('generateTestKeyMaterial', () => {
   });
 
   it('makes different keys each time', async () => {
-    const [a, b] = await Promise.all([generateTestKeyMaterial(), generateTestKeyMaterial()]);
+    const [a, b] = await Promise.all([generateKeyMaterial(), generateKeyMaterial()]);
     expect(a.privateKeyPkcs8Pem).not.toBe(b.privateKeyPkcs8Pem);
     expect(a.certificatePem).not.toBe(b.certificatePem);
   });
