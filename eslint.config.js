@@ -4,7 +4,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['node_modules/', 'coverage/', '.esbuild/', '.serverless/', '.serverless-ci/', 'dist/', 'local-stack/']),
+  globalIgnores([
+    'node_modules/',
+    'coverage/',
+    '.esbuild/',
+    '.serverless/',
+    '.serverless-ci/',
+    '.esbuild-ci/',
+    'dist/',
+    'local-stack/',
+  ]),
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,
   tseslint.configs.stylisticTypeChecked,

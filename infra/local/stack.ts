@@ -9,7 +9,8 @@ import { SecretsManagerEmulator } from './secrets-manager-emulator.js';
 export const LOCAL_JWT_CLIENT_ID = '3MVG9LOCAL.jwt-bearer.consumer-key';
 export const LOCAL_CC_CLIENT_ID = '3MVG9LOCAL.client-credentials.consumer-key';
 export const LOCAL_USERNAME = 'integration@sf-lambda-bridge.local';
-export const LOCAL_JWT_SECRET_ID = 'sf-lambda-bridge/local/jwt-bearer';
+// The name serverless.yml gives the secret for `--stage local`, so `serverless invoke local` finds it.
+export const LOCAL_JWT_SECRET_ID = 'sf-lambda-bridge/local/salesforce';
 export const LOCAL_CC_SECRET_ID = 'sf-lambda-bridge/local/client-credentials';
 
 export interface LocalStack {

@@ -1,7 +1,10 @@
 // `npm start`: the local stack, end to end, with no AWS account and no Salesforce org.
 // Starts the emulators, stores the credentials secret, then runs the real token-vendor handler
-// through the same code path as in AWS: a cold invocation, then a warm one.
+// through the same code path as in AWS: a cold invocation, then a warm one, for both flows.
+// `--keep-running` also starts the Lambda Invoke emulator (running the vendor) and a sample sync
+// source, and prints the env vars for `serverless invoke local` or your own code.
 import type { Context } from 'aws-lambda';
+import { LOCAL_VENDOR_NAME, startInvokeLocalStack } from './invoke-local-stack.js';
 import { LOCAL_CC_SECRET_ID, LOCAL_JWT_SECRET_ID, startLocalStack } from './stack.js';
 
 const keepRunning = process.argv.includes('--keep-running');
@@ -33,6 +36,15 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - started];
 }
 
+/** A fresh import per secret: each is its own cold container. */
+async function coldVendor(secretId: string, instance = secretId): Promise<VendorModule['handler']> {
+  process.env.SALESFORCE_SECRET_ID = secretId;
+  const module = (await import(
+    `../../functions/token-vendor.ts?${encodeURIComponent(instance)}`
+  )) as VendorModule;
+  return module.handler;
+}
+
 async function main(): Promise<void> {
   const stack = await startLocalStack();
   // The SDK and the handler read these exactly as they would in Lambda.
@@ -46,11 +58,7 @@ async function main(): Promise<void> {
 
   const failures: string[] = [];
   for (const secretId of [LOCAL_JWT_SECRET_ID, LOCAL_CC_SECRET_ID]) {
-    process.env.SALESFORCE_SECRET_ID = secretId;
-    // A fresh import per flow: each is its own cold container.
-    const { handler } = (await import(
-      `../../functions/token-vendor.ts?${encodeURIComponent(secretId)}`
-    )) as VendorModule;
+    const handler = await coldVendor(secretId);
     const [cold, coldMs] = await timed(() => handler({}, context()));
     const [warm, warmMs] = await timed(() => handler({}, context()));
     const check = await fetch(`${cold.instanceUrl}/services/data/v66.0/limits`, {
@@ -69,11 +77,26 @@ async function main(): Promise<void> {
   );
 
   if (keepRunning) {
-    console.log('\nEmulators keep running (Ctrl-C to stop). Point your code at them with:');
-    console.log(`  export AWS_ENDPOINT_URL_SECRETS_MANAGER=${stack.secretsManager.url}`);
-    console.log(`  export SALESFORCE_SECRET_ID=${LOCAL_JWT_SECRET_ID}`);
-    console.log('  export AWS_REGION=eu-west-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local');
-    process.on('SIGINT', () => void stack.close().then(() => process.exit(0)));
+    const local = await startInvokeLocalStack(() => coldVendor(LOCAL_JWT_SECRET_ID, 'lambda'), { stack });
+    const exports = Object.entries(local.env)
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ');
+    console.log(`\nSalesforce emulator      ${local.stack.salesforce.url}`);
+    console.log(`Secrets Manager emulator ${local.stack.secretsManager.url}`);
+    console.log(`Lambda Invoke emulator   ${local.lambda.url} (runs ${LOCAL_VENDOR_NAME})`);
+    console.log(`Sample sync source       ${local.sourceUrl}`);
+    console.log('\nEmulators keep running (Ctrl-C to stop). In another shell:');
+    console.log(`  export ${exports}`);
+    console.log('  npx serverless invoke local --stage local -f tokenVendor');
+    console.log(
+      '  npx serverless invoke local --stage local -f sqsSync --path infra/local/events/sqs-batch.json',
+    );
+    console.log(
+      `  npx serverless invoke local --stage local -f scheduledSync --path infra/local/events/schedule.json -e SYNC_SOURCE_URL=${local.sourceUrl}`,
+    );
+    process.on('SIGINT', () => {
+      void local.close().then(() => process.exit(0));
+    });
     return;
   }
   await stack.close();

@@ -24,7 +24,8 @@ const requestSchema = z.strictObject({
  * a value: `staleToken` is a credential.
  */
 export function parseVendorRequest(event: unknown): VendorRequest {
-  const parsed = requestSchema.safeParse(event ?? {});
+  // No payload arrives as null, or as '' from `serverless invoke local`: both mean `{}`.
+  const parsed = requestSchema.safeParse(event === '' || event == null ? {} : event);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) =>
       issue.code === 'unrecognized_keys'

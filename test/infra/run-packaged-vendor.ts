@@ -3,7 +3,7 @@
 import { startLocalStack } from '../../infra/local/stack.js';
 
 const bundle = process.argv[2];
-if (!bundle) throw new Error('usage: run-packaged-vendor.ts <path to token-vendor.mjs>');
+if (!bundle) throw new Error('usage: run-packaged-vendor.ts <path to the packaged token-vendor.js>');
 const stack = await startLocalStack();
 Object.assign(process.env, stack.env, {
   AWS_REGION: 'eu-west-1',

@@ -1,0 +1,51 @@
+// What `serverless invoke local --stage local` needs around it: the local stack, the Lambda
+// Invoke emulator running the token vendor under its deployed name, and a sample sync source.
+import type { Context } from 'aws-lambda';
+import { LambdaEmulator } from './lambda-emulator.js';
+import { sampleAccounts, startSampleSource } from './sample-source.js';
+import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from './stack.js';
+
+/** The vendor's name under `--stage local`, as serverless.yml names it. */
+export const LOCAL_VENDOR_NAME = 'sf-lambda-bridge-local-tokenVendor';
+
+export interface InvokeLocalStack {
+  stack: LocalStack;
+  lambda: LambdaEmulator;
+  sourceUrl: string;
+  /** Env for `serverless invoke local` (or your own code) to reach the emulators. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+type VendorHandler = (event: unknown, context: Context) => Promise<unknown>;
+
+/**
+ * Starts everything (around an existing local stack, if given). `loadVendor` imports a fresh
+ * token-vendor module (the caller decides how, since a cold start needs its own module
+ * instance); it runs after SALESFORCE_SECRET_ID and the endpoints are set.
+ */
+export async function startInvokeLocalStack(
+  loadVendor: () => Promise<VendorHandler>,
+  options: { stack?: LocalStack; records?: number } = {},
+): Promise<InvokeLocalStack> {
+  const [stack, lambda] = await Promise.all([options.stack ?? startLocalStack(), LambdaEmulator.start()]);
+  Object.assign(process.env, stack.env, { SALESFORCE_SECRET_ID: LOCAL_JWT_SECRET_ID });
+  const vendor = await loadVendor();
+  lambda.register(LOCAL_VENDOR_NAME, (event, context) => vendor(event, context), { timeoutMs: 30_000 });
+  const source = await startSampleSource(sampleAccounts(options.records ?? 100));
+  return {
+    stack,
+    lambda,
+    sourceUrl: source.url,
+    env: {
+      AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: stack.secretsManager.url,
+      AWS_ENDPOINT_URL_LAMBDA: lambda.url,
+    },
+    close: async () => {
+      await Promise.all([stack.close(), lambda.close(), source.close()]);
+    },
+  };
+}
