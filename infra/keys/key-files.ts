@@ -22,7 +22,11 @@ export interface WrittenKeyFiles {
  * (world-readable, it is public), and the private key and the credentials-secret JSON (0600 in a
  * 0700 folder, created exclusively so an existing key is never overwritten).
  */
-export async function writeKeyFiles(dir: string, keys: KeyMaterial, fields: SecretFields): Promise<WrittenKeyFiles> {
+export async function writeKeyFiles(
+  dir: string,
+  keys: KeyMaterial,
+  fields: SecretFields,
+): Promise<WrittenKeyFiles> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   if (((await stat(dir)).mode & 0o077) !== 0) await chmod(dir, 0o700);
   const files = {

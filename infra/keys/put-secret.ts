@@ -31,9 +31,16 @@ export async function putCredentialsSecret(
   secretString: string,
   options: PutSecretOptions = {},
 ): Promise<PutSecretResult> {
-  parseCredentials(secretString, name, { loginUrl: undefined, clientId: undefined, username: undefined, audience: undefined });
+  parseCredentials(secretString, name, {
+    loginUrl: undefined,
+    clientId: undefined,
+    username: undefined,
+    audience: undefined,
+  });
   if (secretString.includes(PLACEHOLDER)) {
-    throw new Error(`The secret for "${name}" still holds ${PLACEHOLDER} values: fill in clientId and username first`);
+    throw new Error(
+      `The secret for "${name}" still holds ${PLACEHOLDER} values: fill in clientId and username first`,
+    );
   }
   try {
     const put = await client.send(new PutSecretValueCommand({ SecretId: name, SecretString: secretString }));
@@ -45,7 +52,8 @@ export async function putCredentialsSecret(
     new CreateSecretCommand({
       Name: name,
       SecretString: secretString,
-      Description: options.description ?? 'Salesforce credentials for sf-lambda-bridge (read only by the token vendor)',
+      Description:
+        options.description ?? 'Salesforce credentials for sf-lambda-bridge (read only by the token vendor)',
       ...(options.kmsKeyId ? { KmsKeyId: options.kmsKeyId } : {}),
     }),
   );
