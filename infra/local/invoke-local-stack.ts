@@ -26,13 +26,13 @@ type VendorHandler = (event: unknown, context: Context) => Promise<unknown>;
  */
 export async function startInvokeLocalStack(
   loadVendor: () => Promise<VendorHandler>,
-  options: { stack?: LocalStack; records?: number } = {},
+  options: { stack?: LocalStack; records?: number; withBadRecords?: boolean } = {},
 ): Promise<InvokeLocalStack> {
   const [stack, lambda] = await Promise.all([options.stack ?? startLocalStack(), LambdaEmulator.start()]);
   Object.assign(process.env, stack.env, { SALESFORCE_SECRET_ID: LOCAL_JWT_SECRET_ID });
   const vendor = await loadVendor();
   lambda.register(LOCAL_VENDOR_NAME, (event, context) => vendor(event, context), { timeoutMs: 30_000 });
-  const source = await startSampleSource(sampleAccounts(options.records ?? 100));
+  const source = await startSampleSource(sampleAccounts(options.records ?? 100, options.withBadRecords));
   return {
     stack,
     lambda,

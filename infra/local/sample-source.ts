@@ -1,14 +1,24 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** Generated Account records with CSV-hostile values, as a scheduled-sync source would serve them. */
-export function sampleAccounts(count: number): Record<string, unknown>[] {
+/** Records of the sample source that Salesforce will refuse, and why: the demo shows them failing. */
+export const SAMPLE_BAD_RECORDS: Readonly<Record<number, Record<string, unknown>>> = {
+  3: { Email__c: 'not-an-email' },
+  7: { Name: null },
+};
+
+/**
+ * Generated Account records with CSV-hostile values (commas, quotes, newlines), as a
+ * scheduled-sync source would serve them; with `withBadRecords`, records 3 and 7 are invalid.
+ */
+export function sampleAccounts(count: number, withBadRecords = false): Record<string, unknown>[] {
   return Array.from({ length: count }, (_, i) => ({
     Ext_Id__c: `SRC-${i}`,
     Name: `Acme, "Unit" ${i}`,
     Description: i % 7 === 0 ? 'multi\nline, "quoted"' : `plain ${i}`,
     AnnualRevenue: i * 100.5,
     Active__c: i % 2 === 0,
+    ...(withBadRecords ? SAMPLE_BAD_RECORDS[i] : {}),
   }));
 }
 

@@ -1,33 +1,161 @@
-// `npm start`: the local stack, end to end, with no AWS account and no Salesforce org.
-// Starts the emulators, stores the credentials secret, then runs the real token-vendor handler
-// through the same code path as in AWS: a cold invocation, then a warm one, for both flows.
-// `--keep-running` also starts the Lambda Invoke emulator (running the vendor) and a sample sync
-// source, and prints the env vars for `serverless invoke local` or your own code.
-import type { Context } from 'aws-lambda';
-import { LOCAL_VENDOR_NAME, startInvokeLocalStack } from './invoke-local-stack.js';
-import { LOCAL_CC_SECRET_ID, LOCAL_JWT_SECRET_ID, startLocalStack } from './stack.js';
+// `npm start [-- --records N] [-- --keep-running]`: the whole package, end to end, with no AWS
+// account and no Salesforce org. Starts the emulators (Secrets Manager, Salesforce, Lambda Invoke),
+// generates a key pair and certificate, stores the secret, registers the certificate, then runs
+// the real handlers through the same code paths as in AWS: the token vendor (cold, then warm, for
+// both flows), an SQS batch with bad messages, and a scheduled sync of a generated source.
+import { parseArgs } from 'node:util';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SyncSummary } from '../../lib/sync/scheduled-sync.js';
+import type { VendorResponse } from '../../lib/token/vendor-request.js';
+import { captureLogs } from './demo/console-capture.js';
+import { withProgress } from './demo/progress.js';
+import { LOCAL_VENDOR_NAME, startInvokeLocalStack, type InvokeLocalStack } from './invoke-local-stack.js';
+import { SAMPLE_BAD_RECORDS } from './sample-source.js';
+import { LOCAL_CC_SECRET_ID, LOCAL_JWT_SECRET_ID } from './stack.js';
 
-const keepRunning = process.argv.includes('--keep-running');
-
-interface VendorModule {
-  handler: (
-    event: unknown,
-    context: Context,
-  ) => Promise<{ accessToken: string; instanceUrl: string; expiresAt: number }>;
+const { values: args } = parseArgs({
+  options: {
+    'keep-running': { type: 'boolean', default: false },
+    records: { type: 'string', default: '10000' },
+  },
+});
+const records = Number(args.records);
+if (!Number.isInteger(records) || records < 10 || records > 1_000_000) {
+  console.error('--records must be a whole number from 10 to 1000000');
+  process.exit(2);
 }
 
-function redact(token: string): string {
-  return `${token.slice(0, 16)}…[${token.length - 16} chars redacted]`;
+type Handler<E, R> = (event: E, context: Context) => Promise<R>;
+
+/** A fresh module instance per name: each is its own cold Lambda container. */
+async function coldStart<E, R>(
+  file: string,
+  instance: string,
+  env: Record<string, string>,
+): Promise<Handler<E, R>> {
+  Object.assign(process.env, env);
+  const module = (await import(`../../functions/${file}?${instance}`)) as { handler: Handler<E, R> };
+  return module.handler;
 }
 
-function context(): Context {
+function context(functionName: string, timeoutMs: number): Context {
+  const deadline = Date.now() + timeoutMs;
   return {
-    functionName: 'token-vendor',
+    functionName,
     awsRequestId: crypto.randomUUID(),
-    invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:token-vendor',
-    memoryLimitInMB: '256',
-    getRemainingTimeInMillis: () => 30_000,
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    getRemainingTimeInMillis: () => deadline - Date.now(),
   } as Context;
+}
+
+const redact = (token: string) => `${token.slice(0, 16)}…[${token.length - 16} chars redacted]`;
+
+async function vendorStep(local: InvokeLocalStack, problems: string[]): Promise<number> {
+  console.log('\n1. Token vendor (functions/token-vendor.ts)');
+  let vended = 0;
+  for (const secretId of [LOCAL_JWT_SECRET_ID, LOCAL_CC_SECRET_ID]) {
+    const vend = await coldStart<unknown, VendorResponse>('token-vendor.ts', secretId, {
+      SALESFORCE_SECRET_ID: secretId,
+    });
+    const cold = await captureLogs(() => timed(() => vend({}, context('token-vendor', 30_000))));
+    const warm = await captureLogs(() => timed(() => vend({}, context('token-vendor', 30_000))));
+    vended += 2;
+    const [token, coldMs] = cold.value;
+    const active = local.stack.salesforce.isActiveSession(token.accessToken);
+    console.log(
+      `   ${secretId.padEnd(42)} cold ${coldMs.toFixed(1).padStart(6)} ms, warm ${warm.value[1].toFixed(3)} ms, token ${redact(token.accessToken)}`,
+    );
+    if (!active || warm.value[0].accessToken !== token.accessToken)
+      problems.push(`token vendor (${secretId}) did not vend one working, cached token`);
+  }
+  return vended;
+}
+
+async function sqsStep(
+  local: InvokeLocalStack,
+  problems: string[],
+): Promise<{ written: number; failed: number }> {
+  console.log('\n2. SQS batch (functions/sqs-sync.ts, tokens from the vendor through Lambda Invoke)');
+  const sync = await coldStart<SQSEvent, SQSBatchResponse>('sqs-sync.ts', 'demo', {
+    TOKEN_VENDOR_FUNCTION: LOCAL_VENDOR_NAME,
+    SYNC_SOBJECT: 'Account',
+    SYNC_EXTERNAL_ID_FIELD: 'Ext_Id__c',
+  });
+  const bodies: string[] = Array.from({ length: 17 }, (_, i) =>
+    JSON.stringify({ record: { Ext_Id__c: `SQS-${i}`, Name: `Queued, "${i}"` } }),
+  );
+  bodies.splice(4, 0, '{"record": {"Ext_Id__c": "SQS-broken"');
+  bodies.splice(9, 0, JSON.stringify({ record: { Ext_Id__c: 'SQS-no-name' } }));
+  bodies.splice(
+    14,
+    0,
+    JSON.stringify({ record: { Ext_Id__c: 'SQS-bad-field', Name: 'x', Nickname__c: 'y' } }),
+  );
+  const event: SQSEvent = {
+    Records: bodies.map((body, i) => ({
+      messageId: `demo-${i}`,
+      receiptHandle: `rh-${i}`,
+      body,
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: 'demo',
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:sf-lambda-bridge-local-sync',
+      awsRegion: 'eu-west-1',
+    })),
+  };
+  const { value: response, lines } = await captureLogs(() => sync(event, context('sqs-sync', 120_000)));
+  const reasons = lines.filter((l) => l.message === 'message not written to Salesforce');
+  console.log(
+    `   ${bodies.length} messages: ${bodies.length - response.batchItemFailures.length} written, ${response.batchItemFailures.length} reported in batchItemFailures`,
+  );
+  for (const r of reasons)
+    console.log(`     ${String(r.messageId)}  ${String(r.statusCode)}: ${String(r.error)}`);
+  if (response.batchItemFailures.length !== 3)
+    problems.push(
+      `SQS batch: expected exactly the 3 bad messages to fail, got ${response.batchItemFailures.length}`,
+    );
+  return {
+    written: bodies.length - response.batchItemFailures.length,
+    failed: response.batchItemFailures.length,
+  };
+}
+
+async function scheduledStep(local: InvokeLocalStack, problems: string[]): Promise<SyncSummary> {
+  console.log(
+    `\n3. Scheduled sync (functions/scheduled-sync.ts) of ${records.toLocaleString('en')} generated records`,
+  );
+  const sync = await coldStart<unknown, SyncSummary>('scheduled-sync.ts', 'demo', {
+    TOKEN_VENDOR_FUNCTION: LOCAL_VENDOR_NAME,
+    SYNC_SOURCE_URL: local.sourceUrl,
+    SYNC_SOBJECT: 'Account',
+    SYNC_EXTERNAL_ID_FIELD: 'Ext_Id__c',
+  });
+  const { value } = await withProgress(`reading ${local.sourceUrl} and upserting`, () =>
+    captureLogs(() => sync({ source: 'aws.events' }, context('scheduled-sync', 900_000))),
+  );
+  const summary = value.value;
+  console.log(
+    `   read ${summary.read}, created ${summary.created}, updated ${summary.updated}, failed ${summary.failed} (${summary.api}, ${summary.apiCalls} API calls)`,
+  );
+  for (const f of summary.failures.slice(0, 5))
+    console.log(`     ${f.ref} ${f.externalId ?? ''}  ${f.statusCode}: ${f.message}`);
+  const expectedFailures = Object.keys(SAMPLE_BAD_RECORDS).filter((i) => Number(i) < records).length;
+  if (
+    summary.failed !== expectedFailures ||
+    summary.created + summary.updated !== records - expectedFailures
+  ) {
+    problems.push(
+      `scheduled sync: expected ${records - expectedFailures} written and ${expectedFailures} failed`,
+    );
+  }
+  return summary;
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
@@ -36,58 +164,56 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - started];
 }
 
-/** A fresh import per secret: each is its own cold container. */
-async function coldVendor(secretId: string, instance = secretId): Promise<VendorModule['handler']> {
-  process.env.SALESFORCE_SECRET_ID = secretId;
-  const module = (await import(
-    `../../functions/token-vendor.ts?${encodeURIComponent(instance)}`
-  )) as VendorModule;
-  return module.handler;
-}
-
 async function main(): Promise<void> {
-  const stack = await startLocalStack();
-  // The SDK and the handler read these exactly as they would in Lambda.
+  const started = performance.now();
+  // The SDK and the handlers read these exactly as they would in Lambda.
   process.env.AWS_REGION ??= 'eu-west-1';
   process.env.AWS_ACCESS_KEY_ID ??= 'AKIDLOCALSTACK';
   process.env.AWS_SECRET_ACCESS_KEY ??= 'local-stack-not-a-real-secret';
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
-  Object.assign(process.env, stack.env);
-  console.log(`Salesforce emulator      ${stack.salesforce.url}`);
-  console.log(`Secrets Manager emulator ${stack.secretsManager.url}`);
-
-  const failures: string[] = [];
-  for (const secretId of [LOCAL_JWT_SECRET_ID, LOCAL_CC_SECRET_ID]) {
-    const handler = await coldVendor(secretId);
-    const [cold, coldMs] = await timed(() => handler({}, context()));
-    const [warm, warmMs] = await timed(() => handler({}, context()));
-    const check = await fetch(`${cold.instanceUrl}/services/data/v66.0/limits`, {
-      headers: { authorization: `Bearer ${cold.accessToken}` },
-    });
-    console.log(`\n${secretId}`);
-    console.log(`  cold invocation  ${coldMs.toFixed(1)} ms  token ${redact(cold.accessToken)}`);
-    console.log(
-      `  warm invocation  ${warmMs.toFixed(3)} ms  same token: ${String(warm.accessToken === cold.accessToken)}`,
-    );
-    console.log(`  GET /limits with the token: HTTP ${check.status}`);
-    if (check.status !== 200 || warm.accessToken !== cold.accessToken) failures.push(secretId);
-  }
+  console.log('sf-lambda-bridge local stack');
+  const { value: local } = await withProgress(
+    'starting emulators, generating an RSA key pair and certificate, storing the secret',
+    () =>
+      startInvokeLocalStack(() => coldStart('token-vendor.ts', 'lambda', {}), {
+        records,
+        withBadRecords: true,
+      }),
+  );
+  Object.assign(process.env, local.env);
   console.log(
-    `\nlogins ${stack.salesforce.stats.logins}, secret fetches ${stack.secretsManager.calls.GetSecretValue ?? 0}, API calls ${stack.salesforce.stats.apiCalls}`,
+    `   Salesforce ${local.stack.salesforce.url}  Secrets Manager ${local.stack.secretsManager.url}  Lambda ${local.lambda.url}`,
   );
 
-  if (keepRunning) {
-    const local = await startInvokeLocalStack(() => coldVendor(LOCAL_JWT_SECRET_ID, 'lambda'), { stack });
+  const problems: string[] = [];
+  const vended = await vendorStep(local, problems);
+  const sqs = await sqsStep(local, problems);
+  const summary = await scheduledStep(local, problems);
+
+  const sf = local.stack.salesforce.stats;
+  console.log('\nReport');
+  console.log(
+    `   logins ${sf.logins} (jwt-bearer ${sf.loginsByFlow['jwt-bearer']}, client-credentials ${sf.loginsByFlow['client-credentials']})`,
+  );
+  console.log(`   secret fetches ${local.stack.secretsManager.calls.GetSecretValue ?? 0}`);
+  console.log(
+    `   tokens vended ${vended + (local.lambda.invocations[LOCAL_VENDOR_NAME] ?? 0)} (${local.lambda.invocations[LOCAL_VENDOR_NAME] ?? 0} through Lambda Invoke)`,
+  );
+  console.log(`   Salesforce API calls ${sf.apiCalls}`);
+  console.log(
+    `   records created ${summary.created + sqs.written}, updated ${summary.updated}, failed ${summary.failed + sqs.failed}`,
+  );
+  console.log(`   time ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  if (args['keep-running']) {
     const exports = Object.entries(local.env)
-      .map(([key, value]) => `${key}=${value}`)
+      .map(([k, v]) => `${k}=${v}`)
       .join(' ');
-    console.log(`\nSalesforce emulator      ${local.stack.salesforce.url}`);
-    console.log(`Secrets Manager emulator ${local.stack.secretsManager.url}`);
-    console.log(`Lambda Invoke emulator   ${local.lambda.url} (runs ${LOCAL_VENDOR_NAME})`);
-    console.log(`Sample sync source       ${local.sourceUrl}`);
-    console.log('\nEmulators keep running (Ctrl-C to stop). In another shell:');
+    console.log(
+      `\nEmulators keep running (Ctrl-C to stop). Sample source: ${local.sourceUrl}\nIn another shell:`,
+    );
     console.log(`  export ${exports}`);
-    console.log('  npx serverless invoke local --stage local -f tokenVendor');
+    console.log("  npx serverless invoke local --stage local -f tokenVendor --data '{}'");
     console.log(
       '  npx serverless invoke local --stage local -f sqsSync --path infra/local/events/sqs-batch.json',
     );
@@ -99,15 +225,19 @@ async function main(): Promise<void> {
     });
     return;
   }
-  await stack.close();
-  if (failures.length) {
-    console.error(`\nFAILED: ${failures.join(', ')}`);
+  await local.close();
+  if (problems.length) {
+    console.error(`\nFAILED:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     process.exit(1);
   }
-  console.log('\nOK: both flows minted, cached and used a token against the local stack.');
+  console.log(
+    '\nOK: tokens minted, cached and vended; bad records reported with their reasons; nothing lost.',
+  );
 }
 
 main().catch((error: unknown) => {
-  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    `npm start failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+  );
   process.exit(1);
 });
