@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
+import { recordOutput } from '../setup/output-sink.js';
 
 let invocation = 0;
 
@@ -39,7 +40,10 @@ export function captureOutput(): { text: () => string; lines: () => string[]; re
   const chunks: string[] = [];
   const spies = [process.stdout, process.stderr].map((stream) =>
     vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+      chunks.push(text);
+      // Swallowed here, but still scanned for secrets at the end of the run.
+      recordOutput(text);
       return true;
     }),
   );

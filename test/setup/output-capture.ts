@@ -1,0 +1,10 @@
+// setupFile: every write to this worker's stdout and stderr also goes to the scanned sink.
+import { recordOutput } from './output-sink.js';
+
+for (const stream of [process.stdout, process.stderr]) {
+  const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    recordOutput(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    return original(chunk, ...rest);
+  }) as typeof stream.write;
+}
