@@ -1,6 +1,9 @@
 // setupFile: every write to this worker's stdout and stderr also goes to the scanned sink.
 import { recordOutput } from './output-sink.js';
 
+// A marker per worker: the scan checks that workers reported at all.
+recordOutput(`# output of worker ${process.pid}\n`);
+
 for (const stream of [process.stdout, process.stderr]) {
   const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = ((chunk: unknown, ...rest: unknown[]) => {
