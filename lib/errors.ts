@@ -167,3 +167,15 @@ export class TokenVendorError extends SfBridgeError {
     this.vendorErrorType = vendorErrorType;
   }
 }
+
+/** Every message of an SQS batch failed: thrown so Lambda counts an error (STYLE.md §9). */
+export class BatchFailedError extends SfBridgeError {
+  static override code = 'ERR_BATCH_FAILED';
+  override code = 'ERR_BATCH_FAILED';
+}
+
+/** The sync source could not be read at all (network, HTTP status, not JSON). Nothing was written. */
+export class SourceReadError extends SfBridgeError {
+  static override code = 'ERR_SOURCE_READ';
+  override code = 'ERR_SOURCE_READ';
+}

@@ -1,11 +1,7 @@
-import { SfBridgeError } from '../errors.js';
-import { ForbiddenKeyError, parseJsonRejectingProto } from './safe-json.js';
+import { SourceReadError } from '../errors.js';
 
-/** The sync source could not be read at all (network, HTTP status, not JSON). Nothing was written. */
-export class SourceReadError extends SfBridgeError {
-  static override code = 'ERR_SOURCE_READ';
-  override code = 'ERR_SOURCE_READ';
-}
+export { SourceReadError };
+import { ForbiddenKeyError, parseJsonRejectingProto } from './safe-json.js';
 
 /** One entry of the source: a parsed value, or why its line could not be parsed. */
 export type SourceEntry = { ref: string; value: unknown } | { ref: string; error: string };

@@ -1,5 +1,7 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { SfBridgeError } from '../errors.js';
+import { BatchFailedError } from '../errors.js';
+
+export { BatchFailedError };
 import type { SalesforceRestClient } from '../salesforce/rest-client.js';
 import type { ProviderLogger } from '../token/token-provider.js';
 import { failed, type RecordFailed, type RecordOutcome, type SyncItem } from './record-outcome.js';
@@ -20,12 +22,6 @@ export interface SqsSyncOptions {
 export interface SqsSyncResult {
   response: SQSBatchResponse;
   counts: OutcomeCounts;
-}
-
-/** Every message of the batch failed: thrown so Lambda counts an error (STYLE.md §9). */
-export class BatchFailedError extends SfBridgeError {
-  static override code = 'ERR_BATCH_FAILED';
-  override code = 'ERR_BATCH_FAILED';
 }
 
 interface Parsed {
