@@ -29,7 +29,8 @@ export function looksLikePem(raw: string): boolean {
  */
 export function importRsaPrivateKey(raw: string): KeyObject {
   const pem = normalisePem(raw);
-  const label = PEM_LABEL.exec(pem)?.[1];
+  // Bounded: the label is the only part of the input a message ever names.
+  const label = PEM_LABEL.exec(pem)?.[1]?.slice(0, 40);
   if (!label)
     throw new PrivateKeyError('privateKey is not a PEM block (expected -----BEGIN PRIVATE KEY-----)');
   if (label === 'ENCRYPTED PRIVATE KEY') {

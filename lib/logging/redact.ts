@@ -11,14 +11,15 @@ const SENSITIVE_KEY =
 const SECRET_PATTERNS: readonly RegExp[] = [
   // PEM blocks, also with newlines stored as literal "\n".
   /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g,
-  // Salesforce session ids: 15- or 18-char org id, "!", then the secret part.
-  /\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g,
+  // Bearer credentials quoted in free text; before the form pattern, which could swallow the word.
+  /Bearer\s+[A-Za-z0-9._~+/!=-]{16,}/g,
+  // Salesforce session ids: 15- or 18-char org id, "!", then the secret part. No word boundary:
+  // they also turn up glued to other text (a URL-encoded "sid%3D00D...").
+  /00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g,
   // Compact JWS/JWT (assertions, JWT-style access tokens).
-  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g,
+  /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g,
   // Form-encoded secrets, e.g. a request body quoted in an error.
   /\b(client_secret|assertion|access_token)=[^&\s"]+/g,
-  // Bearer credentials in headers quoted in free text.
-  /\bBearer\s+[A-Za-z0-9._~+/!=-]{16,}/g,
 ];
 
 /** Cuts secret-shaped substrings out of a string. */

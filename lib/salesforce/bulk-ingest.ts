@@ -136,8 +136,9 @@ async function readResults(
       `results of bulk job ${job.id} could not be read: ${errorMessage(error)}`,
     );
   }
-  const written = new Map(successes.map((row) => [row[externalIdField] ?? '', row]));
-  const rejected = new Map(failures.map((row) => [row[externalIdField] ?? '', row]));
+  const key = (row: Record<string, string>) => (row[externalIdField] ?? '').toLowerCase();
+  const written = new Map(successes.map((row) => [key(row), row]));
+  const rejected = new Map(failures.map((row) => [key(row), row]));
   return items.flatMap((item): RecordOutcome[] => {
     const ok = written.get(item.externalId);
     if (ok?.sf__Id) {

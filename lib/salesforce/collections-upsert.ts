@@ -82,9 +82,9 @@ async function isolate(
       ? /No such column '([^']+)'/.exec(error.errors[0]?.message ?? '')?.[1]
       : undefined;
   if (column) {
-    const bad = chunk.filter((item) => column in item.record);
+    const bad = chunk.filter((item) => Object.hasOwn(item.record, column));
     if (bad.length > 0) {
-      const good = chunk.filter((item) => !(column in item.record));
+      const good = chunk.filter((item) => !Object.hasOwn(item.record, column));
       budget.calls -= 1;
       const rest = good.length ? await send(good, budget) : [];
       return [...failAll(bad, error.errorCode, error.errors[0]?.message ?? error.message, [column]), ...rest];

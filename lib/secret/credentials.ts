@@ -81,7 +81,10 @@ function fromJson(json: string, secretId: string): SalesforceCredentials {
   if (!parsed.success) {
     const problems = parsed.error.issues.flatMap((issue): FieldProblem[] =>
       issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ field: key, problem: 'is not a known field (check its spelling)' }))
+        ? issue.keys.map((key) => ({
+            field: safeFieldName(key),
+            problem: 'is not a known field (check its spelling)',
+          }))
         : [
             {
               field: issue.path.join('.') || 'SecretString',
@@ -174,4 +177,12 @@ function inferFlow(fields: SecretFields): SalesforceFlow | undefined {
   if (fields.privateKey && !fields.clientSecret) return 'jwt-bearer';
   if (fields.clientSecret && !fields.privateKey) return 'client-credentials';
   return undefined;
+}
+
+/**
+ * An unknown key is named only when it looks like a field name: a secret pasted into the key
+ * column of the console's key/value editor must not come back in an error message.
+ */
+function safeFieldName(key: string): string {
+  return /^[A-Za-z][A-Za-z0-9_-]{0,39}$/.test(key) ? key : '(a key that is not a field name, not shown)';
 }

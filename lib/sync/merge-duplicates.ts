@@ -2,6 +2,7 @@ import { failed, type RecordOutcome, type SyncItem } from './record-outcome.js';
 
 /** Several items for one external ID, merged into the one record Salesforce will see. */
 export interface MergedItem {
+  /** The external ID, lower-cased: the key Salesforce matches on. */
   externalId: string;
   /** Every caller reference that shares this external ID, in input order. */
   refs: string[];
@@ -17,7 +18,8 @@ export interface MergedItem {
 export function mergeByExternalId(items: readonly SyncItem[], externalIdField: string): MergedItem[] {
   const byId = new Map<string, MergedItem>();
   for (const item of items) {
-    const externalId = String(item.record[externalIdField]);
+    // Salesforce matches text external IDs ignoring case: "abc" and "ABC" are one record.
+    const externalId = String(item.record[externalIdField]).toLowerCase();
     const existing = byId.get(externalId);
     if (existing) {
       existing.refs.push(item.ref);

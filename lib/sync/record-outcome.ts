@@ -24,6 +24,20 @@ export interface RecordFailed {
 /** What became of one item: every item gets exactly one outcome, so nothing is dropped. */
 export type RecordOutcome = RecordWritten | RecordFailed;
 
+/**
+ * Longest failure message kept. Salesforce's messages can quote the refused value (a 131,072-
+ * character description that was too long, for instance); logs and summaries stay readable.
+ */
+export const MAX_FAILURE_MESSAGE = 300;
+
 export function failed(ref: string, statusCode: string, message: string, fields?: string[]): RecordFailed {
-  return { ref, ok: false, statusCode, message, ...(fields?.length ? { fields } : {}) };
+  const bounded =
+    message.length > MAX_FAILURE_MESSAGE ? `${message.slice(0, MAX_FAILURE_MESSAGE - 1)}…` : message;
+  return {
+    ref,
+    ok: false,
+    statusCode,
+    message: bounded,
+    ...(fields?.length ? { fields: fields.slice(0, 20) } : {}),
+  };
 }

