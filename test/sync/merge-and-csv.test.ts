@@ -18,11 +18,12 @@ describe('mergeByExternalId', () => {
     );
     expect(merged).toEqual([
       {
-        externalId: 'A',
+        externalId: 'a',
         refs: ['m1', 'm3'],
         record: { Ext__c: 'A', Name: 'second', Phone: '1', Email__c: null },
       },
-      { externalId: 'B', refs: ['m2'], record: { Ext__c: 'B', Name: 'other' } },
+      // Salesforce matches external IDs ignoring case: "B" and "b" are one record.
+      { externalId: 'b', refs: ['m2', 'm6'], record: { Ext__c: 'b', Name: 'lower case' } },
       { externalId: '1', refs: ['m4', 'm5'], record: { Ext__c: '1', Name: 'string' } },
     ]);
   });
