@@ -1,0 +1,70 @@
+// The child-process runner. Each measurement that must start cold, or whose peak RSS must be one
+// client's own, runs here, in a fresh `node` with nothing but this runner (bundled by esbuild with
+// code splitting, so only the measured client's code is loaded). Answers over IPC.
+import { performance } from 'node:perf_hooks';
+import { sampleAccounts } from '../infra/local/sample-source.js';
+import { loadClient } from './clients/types.js';
+import { lambdaContext } from './lambda-context.js';
+import { threwReport } from './shared/upsert-report.js';
+import { percentile } from './stats.js';
+import type { ChildMessage, ChildTask, ColdResult, ColdTask, UpsertResult, UpsertTask } from './tasks.js';
+
+const bootMs = performance.now();
+
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+async function cold(task: ColdTask): Promise<ColdResult> {
+  const started = performance.now();
+  const module = (await import(task.bundle)) as { handler: Handler };
+  const importMs = performance.now() - started;
+  if (!task.invoke) return { bootMs, importMs, maxRssKb: process.resourceUsage().maxRSS };
+  const callStarted = performance.now();
+  await module.handler({}, lambdaContext('token-vendor'));
+  const firstCallMs = performance.now() - callStarted;
+  const samples: number[] = [];
+  for (let i = 0; i < task.warmCalls; i += 1) {
+    const t0 = performance.now();
+    await module.handler({}, lambdaContext('token-vendor'));
+    samples.push((performance.now() - t0) * 1000);
+  }
+  return {
+    bootMs,
+    importMs,
+    firstCallMs,
+    warmP50Us: percentile(samples, 50),
+    warmP99Us: percentile(samples, 99),
+    maxRssKb: process.resourceUsage().maxRSS,
+  };
+}
+
+async function upsert(task: UpsertTask): Promise<UpsertResult> {
+  const records = sampleAccounts(task.count);
+  const createClient = await loadClient(task.client);
+  const started = performance.now();
+  const report = await createClient()
+    .upsert(records)
+    .catch((error: unknown) => threwReport(task.count > 2000 ? 'bulk' : 'collections', records, error));
+  const wallMs = performance.now() - started;
+  return {
+    api: report.api,
+    wallMs,
+    maxRssKb: process.resourceUsage().maxRSS,
+    failedIds: report.failedIds,
+    ...(report.threw === undefined ? {} : { threw: report.threw }),
+  };
+}
+
+async function main(): Promise<void> {
+  const task = JSON.parse(process.argv[2] ?? '{}') as ChildTask;
+  let message: ChildMessage;
+  try {
+    message = { ok: true, result: task.kind === 'cold' ? await cold(task) : await upsert(task) };
+  } catch (error) {
+    message = { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+  }
+  process.send?.(message, () => {
+    process.exit(0);
+  });
+}
+
+await main();

@@ -1,0 +1,401 @@
+// Renders everything measured as one markdown document (bench/RESULTS.md and stdout).
+import { cpus, release, totalmem, type as osType } from 'node:os';
+import type { FunctionBundle } from './bundle-size.js';
+import type { ColdStartRow } from './cold-start.js';
+import type { FaultRow } from './faults.js';
+import type { ExpiryRow } from './session-expiry.js';
+import type { TokenRow } from './token-latency.js';
+import type { VolumeRow } from './upsert-volume.js';
+
+export interface BenchResults {
+  startedAt: Date;
+  totalMs: number;
+  bundles: FunctionBundle[];
+  cold: ColdStartRow[];
+  tokens: TokenRow[];
+  expiry: ExpiryRow[];
+  volumes: VolumeRow[];
+  faults: FaultRow[];
+}
+
+interface Target {
+  what: string;
+  target: string;
+  result: string;
+  met: boolean;
+}
+
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const ms = (n: number | undefined) =>
+  n === undefined ? '–' : n < 10 ? `${n.toFixed(1)} ms` : `${int(n)} ms`;
+const us = (n: number | undefined) =>
+  n === undefined ? '–' : n < 10 ? `${n.toFixed(2)} µs` : `${n.toFixed(1)} µs`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const mb = (kib: number) => `${(kib / 1024).toFixed(0)} MB`;
+const met = (ok: boolean) => (ok ? 'met' : '**NOT MET**');
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string {
+  const line = (cells: readonly string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function machine(results: BenchResults): string {
+  const cpuList = cpus();
+  const models = [...new Set(cpuList.map((c) => c.model.trim()))].join(', ');
+  return table(
+    ['', ''],
+    [
+      ['CPU', `${String(cpuList.length)} × ${models}`],
+      ['memory', `${(totalmem() / 1024 ** 3).toFixed(1)} GiB`],
+      ['OS', `${osType()} ${release()}`],
+      ['Node', process.version],
+      ['date', results.startedAt.toISOString()],
+      ['total run time', `${(results.totalMs / 1000).toFixed(1)} s`],
+    ],
+  );
+}
+
+function targets(results: BenchResults): Target[] {
+  const out: Target[] = [];
+  const ourToken = results.tokens.find((row) => row.variant.client === 'ours');
+  if (ourToken) {
+    out.push(
+      {
+        what: 'warm `getToken()` p50',
+        target: '< 50 µs',
+        result: us(ourToken.warm.p50Us),
+        met: ourToken.warm.p50Us < 50,
+      },
+      {
+        what: 'warm `getToken()` p99',
+        target: '< 50 µs',
+        result: us(ourToken.warm.p99Us),
+        met: ourToken.warm.p99Us < 50,
+      },
+      {
+        what: '1,000 concurrent `getToken()` on a cold provider: logins',
+        target: 'exactly 1',
+        result: String(ourToken.concurrent.logins),
+        met: ourToken.concurrent.logins === 1,
+      },
+      {
+        what: '1,000 concurrent `getToken()` on a cold provider: secret fetches',
+        target: 'exactly 1',
+        result: String(ourToken.concurrent.secretFetches),
+        met: ourToken.concurrent.secretFetches === 1,
+      },
+    );
+  }
+  const ourExpiry = results.expiry.find((row) => row.client === 'ours');
+  if (ourExpiry) {
+    out.push({
+      what: '50 concurrent requests after expireAllSessions(): logins, failed calls',
+      target: '1 login, 0 failed',
+      result: `${String(ourExpiry.logins)} login(s), ${String(ourExpiry.failed)} failed`,
+      met: ourExpiry.logins === 1 && ourExpiry.failed === 0,
+    });
+  }
+  for (const row of results.volumes.filter((r) => r.client === 'ours' && !r.extra)) {
+    const n = int(row.count);
+    if (row.run.api === 'collections') {
+      const limit = Math.ceil(row.count / 200);
+      out.push({
+        what: `${n} records via Collections: API calls`,
+        target: `≤ ${String(limit)}`,
+        result: String(row.used.apiCalls),
+        met: row.used.apiCalls <= limit,
+      });
+    } else {
+      out.push({
+        what: `${n} records via Bulk API 2.0: API calls`,
+        target: '< 20',
+        result: String(row.used.apiCalls),
+        met: row.used.apiCalls < 20,
+      });
+    }
+    if (row.count === 100_000) {
+      out.push({
+        what: `${n} records: peak RSS of the client process (V8 defaults)`,
+        target: '< 256 MB',
+        result: mb(row.run.maxRssKb),
+        met: row.run.maxRssKb < 256 * 1024,
+      });
+    }
+    out.push({
+      what: `${n} records: written / lost / field mismatches`,
+      target: `${n} / 0 / 0`,
+      result: `${int(row.check.written)} / ${int(row.check.lost)} / ${int(row.check.fieldMismatches)}`,
+      met: row.check.written === row.count && row.check.lost === 0 && row.check.fieldMismatches === 0,
+    });
+  }
+  for (const row of results.volumes.filter((r) => r.client === 'ours' && r.extra)) {
+    const n = int(row.count);
+    if (row.execArgv.length) {
+      out.push({
+        what: `(extra) ${n} records: peak RSS with the heap capped (${row.execArgv.join(' ')})`,
+        target: '< 256 MB, all written',
+        result: `${mb(row.run.maxRssKb)}, ${int(row.check.written)} written`,
+        met: row.run.maxRssKb < 256 * 1024 && row.check.written === row.count,
+      });
+    } else {
+      out.push({
+        what: `(extra) ${n} records in one Bulk job: every record gets an outcome (no exception)`,
+        target: `${n} written, 0 reported failed`,
+        result: row.run.threw
+          ? `${int(row.check.written)} written, but threw ${row.run.threw}`
+          : `${int(row.check.written)} written, ${int(row.check.reportedFailed)} reported failed`,
+        met: !row.run.threw && row.check.written === row.count && row.check.reportedFailed === 0,
+      });
+    }
+  }
+  for (const row of results.faults.filter((r) => r.client === 'ours')) {
+    out.push({
+      what: `faults, ${row.scenario.id}`,
+      target: row.scenario.target,
+      result: `${int(row.check.written)} written, ${int(row.check.reportedFailed)} reported failed, ${int(row.check.lost)} lost, ${String(row.used.restRequests)} REST requests`,
+      met: row.scenario.meets(row),
+    });
+  }
+  return out;
+}
+
+function bundleSection(results: BenchResults): string {
+  return table(
+    ['client', 'function', 'minified', 'bytes', 'gzip'],
+    results.bundles.map((b) => [b.client, b.name, kb(b.bytes), int(b.bytes), kb(b.gzipBytes)]),
+  );
+}
+
+function coldSection(results: BenchResults): string {
+  return table(
+    [
+      'client',
+      'function',
+      'runs',
+      'node boot',
+      'import',
+      'first token (handler)',
+      'import → first token',
+      'process (fork → exit)',
+      'warm handler p50 / p99',
+      'peak RSS',
+    ],
+    results.cold.map((row) => [
+      row.bundle.client,
+      row.variant ? `${row.bundle.name} (${row.variant})` : row.bundle.name,
+      String(row.runs),
+      ms(row.bootMs),
+      ms(row.importMs),
+      ms(row.firstCallMs),
+      ms(row.readyMs),
+      ms(row.processMs),
+      row.warmP50Us === undefined ? '–' : `${us(row.warmP50Us)} / ${us(row.warmP99Us)}`,
+      mb(row.maxRssKb),
+    ]),
+  );
+}
+
+function tokenSection(results: BenchResults): string {
+  return table(
+    [
+      'client (how the token is cached)',
+      '1,000 concurrent: logins',
+      'token requests',
+      'secret fetches',
+      'failed',
+      'distinct tokens',
+      'wall',
+      'warm p50',
+      'warm p99',
+      'warm mean',
+    ],
+    results.tokens.map((row) => [
+      row.variant.label,
+      int(row.concurrent.logins),
+      int(row.concurrent.tokenRequests),
+      int(row.concurrent.secretFetches),
+      int(row.concurrent.failed),
+      int(row.concurrent.distinctTokens),
+      ms(row.concurrent.wallMs),
+      us(row.warm.p50Us),
+      us(row.warm.p99Us),
+      us(row.warm.meanUs),
+    ]),
+  );
+}
+
+function expirySection(results: BenchResults): string {
+  return table(
+    ['client', 'refresh mechanism', 'calls', 'logins', 'REST requests', 'failed', 'wall', 'first error'],
+    results.expiry.map((row) => [
+      row.client,
+      row.how,
+      String(row.calls),
+      String(row.logins),
+      String(row.restRequests),
+      String(row.failed),
+      ms(row.wallMs),
+      row.firstError ?? '–',
+    ]),
+  );
+}
+
+function routes(used: { routes: Record<string, number> }): string {
+  return Object.entries(used.routes)
+    .map(([route, count]) => `${route} ${String(count)}`)
+    .join(', ');
+}
+
+function volumeSection(results: BenchResults): string {
+  return table(
+    [
+      'records',
+      'client',
+      'API',
+      'API calls',
+      'calls by route',
+      'logins',
+      'wall',
+      'peak RSS',
+      'written',
+      'reported failed',
+      'lost',
+      'field mismatches',
+      'how it ended',
+    ],
+    results.volumes.map((row) => [
+      `${int(row.count)}${row.execArgv.length ? ` (heap capped: ${row.execArgv.join(' ')})` : ''}${row.extra ? ' *' : ''}`,
+      row.client,
+      row.run.api,
+      int(row.used.apiCalls),
+      routes(row.used),
+      String(row.used.logins),
+      ms(row.run.wallMs),
+      mb(row.run.maxRssKb),
+      int(row.check.written),
+      int(row.check.reportedFailed),
+      int(row.check.lost),
+      row.check.fieldMismatches === 0
+        ? '0'
+        : `${int(row.check.fieldMismatches)} (e.g. ${row.check.firstMismatch ?? '?'})`,
+      row.run.threw ? `threw: ${row.run.threw.slice(0, 120)}` : 'returned',
+    ]),
+  );
+}
+
+function faultSection(results: BenchResults): string {
+  const blocks: string[] = [];
+  const scenarios = [...new Set(results.faults.map((row) => row.scenario))];
+  for (const scenario of scenarios) {
+    const rows = results.faults.filter((row) => row.scenario === scenario);
+    blocks.push(
+      `**${scenario.title}.** Target for ours: ${scenario.target}.\n\n` +
+        table(
+          [
+            'client',
+            'REST requests (incl. faulted)',
+            'API calls',
+            'time to finish / give up',
+            'written',
+            'reported failed',
+            'lost',
+            'written but reported failed',
+            'how it ended',
+          ],
+          rows.map((row) => [
+            row.client,
+            String(row.used.restRequests),
+            String(row.used.apiCalls),
+            ms(row.run.wallMs),
+            int(row.check.written),
+            int(row.check.reportedFailed),
+            int(row.check.lost),
+            int(row.check.writtenButReportedFailed),
+            row.run.threw ? `threw: ${row.run.threw.slice(0, 140)}` : 'returned per-record results',
+          ]),
+        ),
+    );
+  }
+  return blocks.join('\n\n');
+}
+
+export function renderReport(results: BenchResults, notes: readonly string[]): string {
+  const goals = targets(results);
+  const missed = goals.filter((goal) => !goal.met);
+  return [
+    '# Side-by-side benchmark: sf-lambda-bridge vs jsforce v3 vs hand-rolled fetch + jose',
+    '',
+    'Generated by `npm run bench` (bench/run.ts). All three clients talk to the same local Salesforce',
+    'and Secrets Manager emulators (infra/local/stack.ts) over real HTTP on 127.0.0.1.',
+    '',
+    '## Machine',
+    '',
+    machine(results),
+    '',
+    '## Targets (ours)',
+    '',
+    missed.length === 0
+      ? 'Every target is met.'
+      : `${String(missed.length)} of ${String(goals.length)} targets **not met**: ${missed.map((m) => m.what).join('; ')}.`,
+    '',
+    table(
+      ['measurement', 'target', 'result', ''],
+      goals.map((g) => [g.what, g.target, g.result, met(g.met)]),
+    ),
+    '',
+    '## Bundle size',
+    '',
+    'esbuild JS API with the options serverless.yml uses for ours (bundle, minify, keepNames, ESM,',
+    'platform node, target node22, `@aws-sdk/*` external, createRequire banner), the same for all.',
+    '',
+    bundleSection(results),
+    '',
+    '## Cold init',
+    '',
+    'Median of fresh `node` processes per bundle, interleaved, after one unmeasured round.',
+    '"import" is `await import(bundle)`; "first token" is the first handler call (secret fetch,',
+    'assertion, login); sync functions are only imported. Warm handler latency: 300 sequential',
+    'invocations after the first (ours logs one INFO line per invocation, to /dev/null here).',
+    '',
+    coldSection(results),
+    '',
+    '## Tokens in process',
+    '',
+    '1,000 concurrent token requests on a cold client, then 100,000 sequential warm calls (after',
+    '5,000 warm-up calls), each timed on its own with `performance.now()`.',
+    '',
+    tokenSection(results),
+    '',
+    '## Session expiry',
+    '',
+    'One call to log in, then `expireAllSessions()`, then 50 concurrent GET /limits.',
+    '',
+    expirySection(results),
+    '',
+    '## Upsert volume',
+    '',
+    'Account records (Ext_Id__c, Name with a comma and quotes, Description with newlines every 7th,',
+    'AnnualRevenue, Active__c), each (client, size) in a fresh child process; the org is emptied',
+    'between runs. Wall time runs from creating the client (so it includes the secret fetch and the',
+    'login) to its answer. Ours uses the default bulk threshold (2,000); jsforce is given the same',
+    'cut-over to `bulk2.loadAndWaitForResults`; the baseline always uses Collections, sequentially.',
+    'Written records are compared field by field with what was sent. Rows marked * go beyond the',
+    'brief: 100,000 again with the V8 heap capped as a 256 MB function would need it, and 150,000',
+    '(one Bulk job of about 9 MB of CSV, far below the 100 MB per-job limit).',
+    '',
+    volumeSection(results),
+    '',
+    '## Faults',
+    '',
+    '"lost" = neither written nor reported failed. When a client throws, every record counts as',
+    'reported failed (the caller learns only that the batch failed), so "written but reported',
+    'failed" shows how much of that was in fact written.',
+    '',
+    faultSection(results),
+    '',
+    '## Notes',
+    '',
+    ...notes.map((note) => `- ${note}`),
+    '',
+  ].join('\n');
+}

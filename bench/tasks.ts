@@ -1,0 +1,43 @@
+// What the orchestrator asks a child process to do, and what the child answers (over IPC).
+import type { ClientName } from './clients/types.js';
+
+export interface ColdTask {
+  kind: 'cold';
+  /** Absolute path of the function bundle to import. */
+  bundle: string;
+  /** Invoke the handler once after the import (token functions), then `warmCalls` more times. */
+  invoke: boolean;
+  warmCalls: number;
+}
+
+export interface UpsertTask {
+  kind: 'upsert';
+  client: ClientName;
+  count: number;
+}
+
+export type ChildTask = ColdTask | UpsertTask;
+
+export interface ColdResult {
+  /** From process start to the first line of the runner (Node's own boot). */
+  bootMs: number;
+  /** `await import(bundle)`. */
+  importMs: number;
+  /** The first handler call: secret fetch, assertion, login. */
+  firstCallMs?: number;
+  /** Warm handler calls, in microseconds. */
+  warmP50Us?: number;
+  warmP99Us?: number;
+  maxRssKb: number;
+}
+
+export interface UpsertResult {
+  api: string;
+  /** From the client's creation (cold: secret, login) to its answer. */
+  wallMs: number;
+  maxRssKb: number;
+  failedIds: string[];
+  threw?: string;
+}
+
+export type ChildMessage = { ok: true; result: ColdResult | UpsertResult } | { ok: false; error: string };
