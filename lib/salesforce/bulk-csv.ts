@@ -16,19 +16,24 @@ export interface CsvJobPart {
  * reference such as `{"Account": {"Ext_Id__c": "A1"}}` becomes the column `Account.Ext_Id__c`.
  */
 export function toCsvParts(items: readonly MergedItem[], maxBytes: number): CsvJobPart[] {
-  const rows = items.map((item) => flatten(item.record));
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  // Two passes, flattening each record on the fly: no second copy of every record is kept.
+  const columnSet = new Set<string>();
+  for (const item of items) for (const column of Object.keys(flatten(item.record))) columnSet.add(column);
+  const columns = [...columnSet];
   const header = stringify([columns], { eof: true, record_delimiter: 'unix' });
   const headerBytes = Buffer.byteLength(header);
   const parts: CsvJobPart[] = [];
   let current: { items: MergedItem[]; lines: string[]; bytes: number } | undefined;
-  items.forEach((item, index) => {
-    const row = rows[index] ?? {};
-    const line = stringify([columns.map((column) => cell(row[column]))], {
-      eof: true,
-      record_delimiter: 'unix',
-      quoted_match: /^\s|\s$/,
-    });
+  for (const item of items) {
+    const row = flatten(item.record);
+    const line = stringify(
+      [columns.map((column) => cell(Object.hasOwn(row, column) ? row[column] : undefined))],
+      {
+        eof: true,
+        record_delimiter: 'unix',
+        quoted_match: /^\s|\s$/,
+      },
+    );
     const bytes = Buffer.byteLength(line);
     if (!current || (current.items.length > 0 && current.bytes + bytes > maxBytes)) {
       if (current) parts.push({ items: current.items, csv: header + current.lines.join('') });
@@ -37,7 +42,7 @@ export function toCsvParts(items: readonly MergedItem[], maxBytes: number): CsvJ
     current.items.push(item);
     current.lines.push(line);
     current.bytes += bytes;
-  });
+  }
   if (current) parts.push({ items: current.items, csv: header + current.lines.join('') });
   return parts;
 }

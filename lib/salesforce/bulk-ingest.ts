@@ -43,7 +43,8 @@ export async function upsertWithBulk(
   const outcomes: RecordOutcome[] = [];
   // One job at a time: each holds up to 100 MB, and Salesforce processes a job's batches in parallel anyway.
   for (const part of toCsvParts(items, options.maxJobBytes ?? BULK_MAX_JOB_BYTES)) {
-    outcomes.push(...(await runJob(client, part, options)));
+    // A loop, not push(...spread): a spread of 150,000 outcomes overflows the call stack.
+    for (const outcome of await runJob(client, part, options)) outcomes.push(outcome);
   }
   return outcomes;
 }
@@ -126,9 +127,16 @@ async function readResults(
   let successes: Record<string, string>[];
   let failures: Record<string, string>[] = [];
   try {
-    successes = await readCsv(client, `/jobs/ingest/${job.id}/successfulResults/`);
+    successes = await readCsv(client, `/jobs/ingest/${job.id}/successfulResults/`, [
+      'sf__Id',
+      'sf__Created',
+      externalIdField,
+    ]);
     if ((job.numberRecordsFailed ?? 1) > 0)
-      failures = await readCsv(client, `/jobs/ingest/${job.id}/failedResults/`);
+      failures = await readCsv(client, `/jobs/ingest/${job.id}/failedResults/`, [
+        'sf__Error',
+        externalIdField,
+      ]);
   } catch (error) {
     return failAll(
       items,
@@ -150,9 +158,18 @@ async function readResults(
   });
 }
 
-async function readCsv(client: SalesforceRestClient, path: string): Promise<Record<string, string>[]> {
+/** Reads a results CSV, keeping only the columns named: the echoed record fields are not needed. */
+async function readCsv(
+  client: SalesforceRestClient,
+  path: string,
+  keep: readonly string[],
+): Promise<Record<string, string>[]> {
   const { body } = await client.request<string>('GET', path, { accept: 'text' });
-  return parse<Record<string, string>>(body, { columns: true, skip_empty_lines: true });
+  return parse<Record<string, string>>(body, {
+    // csv-parse skips a column whose name is mapped to false.
+    columns: (header: string[]) => header.map((name) => (keep.includes(name) ? name : false)),
+    skip_empty_lines: true,
+  });
 }
 
 /** `REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --`, Salesforce's sf__Error format. */

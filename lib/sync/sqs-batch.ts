@@ -160,7 +160,9 @@ async function writeGroups(
   const groups = new Map<string, Parsed[]>();
   for (const message of messages) {
     const key = `${message.sobject}/${message.externalIdField}`;
-    groups.set(key, [...(groups.get(key) ?? []), message]);
+    const group = groups.get(key);
+    if (group) group.push(message);
+    else groups.set(key, [message]);
   }
   for (const group of groups.values()) {
     const first = group[0];

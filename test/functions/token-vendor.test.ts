@@ -25,6 +25,7 @@ async function vendor(env: Record<string, string | undefined> = {}) {
     SALESFORCE_SECRET_ID: LOCAL_JWT_SECRET_ID,
     SALESFORCE_SESSION_TTL_SECONDS: undefined,
     SALESFORCE_LOGIN_TIMEOUT_MS: undefined,
+    POWERTOOLS_LOG_LEVEL: undefined,
     ...env,
   });
   return async (event: unknown = {}) => {
@@ -390,19 +391,22 @@ describe('token vendor: configuration errors, before any login', () => {
 
 describe('token vendor: logs', () => {
   it('logs structured JSON lines with Lambda context, never the token', async () => {
-    const invoke = await vendor();
+    const invoke = await vendor({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
     const mark = output.lines().length;
     const token = await invoke({});
+    await invoke({});
     const lines = output
       .lines()
       .slice(mark)
       .map((line) => JSON.parse(line) as Record<string, unknown>);
-    const vendedLine = lines.find((l) => l.message === 'token vended');
-    expect(vendedLine).toMatchObject({
+    expect(lines.find((l) => l.message === 'logged in to Salesforce')).toMatchObject({
       level: 'INFO',
       function_name: 'token-vendor',
+      flow: 'jwt-bearer',
       instanceUrl: token.instanceUrl,
     });
+    // One debug line per vend: at INFO it would cost more than a warm vend itself.
+    expect(lines.filter((l) => l.message === 'token vended').map((l) => l.level)).toEqual(['DEBUG', 'DEBUG']);
     expect(JSON.stringify(lines)).not.toContain(token.accessToken);
   });
 });

@@ -6,8 +6,8 @@ recordOutput(`# output of worker ${process.pid}\n`);
 
 for (const stream of [process.stdout, process.stderr]) {
   const original = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+  stream.write = (chunk: unknown, ...rest: unknown[]) => {
     recordOutput(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
     return original(chunk, ...rest);
-  });
+  };
 }
