@@ -16,36 +16,43 @@ export interface CsvJobPart {
  * reference such as `{"Account": {"Ext_Id__c": "A1"}}` becomes the column `Account.Ext_Id__c`.
  */
 export function toCsvParts(items: readonly MergedItem[], maxBytes: number): CsvJobPart[] {
-  // Two passes, flattening each record on the fly: no second copy of every record is kept.
   const columnSet = new Set<string>();
   for (const item of items) for (const column of Object.keys(flatten(item.record))) columnSet.add(column);
   const columns = [...columnSet];
   const header = stringify([columns], { eof: true, record_delimiter: 'unix' });
-  const headerBytes = Buffer.byteLength(header);
+  // Rows are grouped by an upper bound of their CSV size (every byte doubled by quoting, plus
+  // quotes and separators), which keeps every part under the limit without measuring each line,
+  // and are written STRINGIFY_BATCH at a time: far cheaper than a stringify call per row, while
+  // only that many rows of cells exist at once.
   const parts: CsvJobPart[] = [];
-  let current: { items: MergedItem[]; lines: string[]; bytes: number } | undefined;
+  let part: { items: MergedItem[]; chunks: string[]; pending: string[][]; bound: number } | undefined;
+  const drain = () => {
+    if (part?.pending.length) part.chunks.push(stringify(part.pending, STRINGIFY_OPTIONS));
+    if (part) part.pending = [];
+  };
+  const close = () => {
+    drain();
+    if (part) parts.push({ items: part.items, csv: header + part.chunks.join('') });
+  };
   for (const item of items) {
     const row = flatten(item.record);
-    const line = stringify(
-      [columns.map((column) => cell(Object.hasOwn(row, column) ? row[column] : undefined))],
-      {
-        eof: true,
-        record_delimiter: 'unix',
-        quoted_match: /^\s|\s$/,
-      },
-    );
-    const bytes = Buffer.byteLength(line);
-    if (!current || (current.items.length > 0 && current.bytes + bytes > maxBytes)) {
-      if (current) parts.push({ items: current.items, csv: header + current.lines.join('') });
-      current = { items: [], lines: [], bytes: headerBytes };
+    const cells = columns.map((column) => cell(Object.hasOwn(row, column) ? row[column] : undefined));
+    const bound = cells.reduce((sum, value) => sum + 2 * Buffer.byteLength(value) + 3, 1);
+    if (!part || (part.items.length > 0 && part.bound + bound > maxBytes)) {
+      close();
+      part = { items: [], chunks: [], pending: [], bound: Buffer.byteLength(header) };
     }
-    current.items.push(item);
-    current.lines.push(line);
-    current.bytes += bytes;
+    part.items.push(item);
+    part.pending.push(cells);
+    part.bound += bound;
+    if (part.pending.length >= STRINGIFY_BATCH) drain();
   }
-  if (current) parts.push({ items: current.items, csv: header + current.lines.join('') });
+  close();
   return parts;
 }
+
+const STRINGIFY_BATCH = 1_000;
+const STRINGIFY_OPTIONS = { eof: true, record_delimiter: 'unix', quoted_match: /^\s|\s$/ } as const;
 
 function flatten(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -42,7 +42,9 @@ export async function upsertWithBulk(
 ): Promise<RecordOutcome[]> {
   const outcomes: RecordOutcome[] = [];
   // One job at a time: each holds up to 100 MB, and Salesforce processes a job's batches in parallel anyway.
-  for (const part of toCsvParts(items, options.maxJobBytes ?? BULK_MAX_JOB_BYTES)) {
+  const parts = toCsvParts(items, options.maxJobBytes ?? BULK_MAX_JOB_BYTES);
+  // Each part leaves the list as its job starts, so its CSV can be collected once uploaded.
+  for (let part = parts.shift(); part; part = parts.shift()) {
     // A loop, not push(...spread): a spread of 150,000 outcomes overflows the call stack.
     for (const outcome of await runJob(client, part, options)) outcomes.push(outcome);
   }
@@ -74,6 +76,8 @@ async function runJob(
       contentType: 'text/csv',
       retry: false,
     });
+    // Uploaded: the CSV (up to 100 MB) is not needed while polling and reading results.
+    part.csv = '';
     await client.request('PATCH', `/jobs/ingest/${job.id}`, { json: { state: 'UploadComplete' } });
     closed = true;
     job = await waitForJob(client, job.id, options);
@@ -124,19 +128,26 @@ async function readResults(
   items: readonly MergedItem[],
   externalIdField: string,
 ): Promise<RecordOutcome[]> {
-  let successes: Record<string, string>[];
-  let failures: Record<string, string>[] = [];
+  const written = new Map<string, Record<string, string>>();
+  const rejected = new Map<string, Record<string, string>>();
   try {
-    successes = await readCsv(client, `/jobs/ingest/${job.id}/successfulResults/`, [
-      'sf__Id',
-      'sf__Created',
+    const path = `/jobs/ingest/${job.id}`;
+    await readCsvInto(
+      client,
+      `${path}/successfulResults/`,
+      ['sf__Id', 'sf__Created', externalIdField],
       externalIdField,
-    ]);
-    if ((job.numberRecordsFailed ?? 1) > 0)
-      failures = await readCsv(client, `/jobs/ingest/${job.id}/failedResults/`, [
-        'sf__Error',
+      written,
+    );
+    if ((job.numberRecordsFailed ?? 1) > 0) {
+      await readCsvInto(
+        client,
+        `${path}/failedResults/`,
+        ['sf__Error', externalIdField],
         externalIdField,
-      ]);
+        rejected,
+      );
+    }
   } catch (error) {
     return failAll(
       items,
@@ -144,9 +155,6 @@ async function readResults(
       `results of bulk job ${job.id} could not be read: ${errorMessage(error)}`,
     );
   }
-  const key = (row: Record<string, string>) => (row[externalIdField] ?? '').toLowerCase();
-  const written = new Map(successes.map((row) => [key(row), row]));
-  const rejected = new Map(failures.map((row) => [key(row), row]));
   return items.flatMap((item): RecordOutcome[] => {
     const ok = written.get(item.externalId);
     if (ok?.sf__Id) {
@@ -159,16 +167,26 @@ async function readResults(
 }
 
 /** Reads a results CSV, keeping only the columns named: the echoed record fields are not needed. */
-async function readCsv(
+/**
+ * Reads a results CSV into `into`, keyed by lower-cased external ID, keeping only the columns
+ * named (the echoed record fields are not needed) and building no array of all rows.
+ */
+async function readCsvInto(
   client: SalesforceRestClient,
   path: string,
   keep: readonly string[],
-): Promise<Record<string, string>[]> {
+  externalIdField: string,
+  into: Map<string, Record<string, string>>,
+): Promise<void> {
   const { body } = await client.request<string>('GET', path, { accept: 'text' });
-  return parse<Record<string, string>>(body, {
+  parse<Record<string, string>>(body, {
     // csv-parse skips a column whose name is mapped to false.
     columns: (header: string[]) => header.map((name) => (keep.includes(name) ? name : false)),
     skip_empty_lines: true,
+    on_record: (row: Record<string, string>) => {
+      into.set((row[externalIdField] ?? '').toLowerCase(), row);
+      return null;
+    },
   });
 }
 
