@@ -1,6 +1,5 @@
 import { SourceReadError } from '../errors.js';
 
-export { SourceReadError };
 import { ForbiddenKeyError, parseJsonRejectingProto } from './safe-json.js';
 
 /** One entry of the source: a parsed value, or why its line could not be parsed. */

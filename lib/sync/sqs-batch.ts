@@ -1,7 +1,6 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { BatchFailedError } from '../errors.js';
 
-export { BatchFailedError };
 import type { SalesforceRestClient } from '../salesforce/rest-client.js';
 import type { ProviderLogger } from '../token/token-provider.js';
 import { failed, type RecordFailed, type RecordOutcome, type SyncItem } from './record-outcome.js';
@@ -78,7 +77,7 @@ export async function syncSqsBatch(
           ),
         );
       } else if ('statusCode' in message) {
-        if (group && fifo) blockedBy.set(group, record.messageId);
+        if (group) blockedBy.set(group, record.messageId);
       } else {
         sendable.push(message);
       }

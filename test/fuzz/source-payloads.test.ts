@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScheduledSync, SUMMARY_MAX_FAILURES, type SyncSummary } from '../../lib/sync/scheduled-sync.js';
-import { SourceReadError } from '../../lib/sync/source-reader.js';
+import { SourceReadError } from '../../lib/errors.js';
 import { startSourceServer } from '../helpers/source-server.js';
 import {
   accountName,

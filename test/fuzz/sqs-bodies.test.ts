@@ -5,7 +5,8 @@ import type { SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_FAILURE_MESSAGE } from '../../lib/sync/record-outcome.js';
-import { BatchFailedError, syncSqsBatch } from '../../lib/sync/sqs-batch.js';
+import { BatchFailedError } from '../../lib/errors.js';
+import { syncSqsBatch } from '../../lib/sync/sqs-batch.js';
 import type { ProviderLogger } from '../../lib/token/token-provider.js';
 import { sqsEvent } from '../helpers/sqs.js';
 import {
