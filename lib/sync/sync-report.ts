@@ -22,14 +22,9 @@ export function isFailure(outcome: RecordOutcome): outcome is RecordFailed {
   return !outcome.ok;
 }
 
-/** Records written and failed, API calls and logins, as EMF metrics. */
-export function recordSyncMetrics(
-  metrics: MetricsSink,
-  counts: OutcomeCounts,
-  usage: { apiCalls: number; logins: number },
-): void {
+/** Records written and failed, and API calls, as EMF metrics. */
+export function recordSyncMetrics(metrics: MetricsSink, counts: OutcomeCounts, apiCalls: number): void {
   metrics.addMetric('RecordsWritten', MetricUnit.Count, counts.created + counts.updated);
   metrics.addMetric('RecordsFailed', MetricUnit.Count, counts.failed);
-  metrics.addMetric('ApiCalls', MetricUnit.Count, usage.apiCalls);
-  metrics.addMetric('Logins', MetricUnit.Count, usage.logins);
+  metrics.addMetric('ApiCalls', MetricUnit.Count, apiCalls);
 }

@@ -23,9 +23,17 @@ export function createSyncRuntime(serviceName: string): SyncRuntime {
   return { logger, metrics: createMetrics(serviceName), env, tokens: createTokenProvider(env, { logger }) };
 }
 
-/** Logins (local provider) or vendor invocations so far: what getting tokens has cost. */
-function tokenRequests(tokens: SyncRuntime['tokens']): number {
-  return tokens instanceof LocalTokenProvider ? tokens.stats.logins : tokens.invocations;
+/**
+ * What getting tokens has cost so far: logins when minting locally, or invocations of the
+ * token vendor (whose own logins it publishes itself).
+ */
+function tokenRequests(tokens: SyncRuntime['tokens']): {
+  metric: 'Logins' | 'TokenVendorInvocations';
+  count: number;
+} {
+  return tokens instanceof LocalTokenProvider
+    ? { metric: 'Logins', count: tokens.stats.logins }
+    : { metric: 'TokenVendorInvocations', count: tokens.invocations };
 }
 
 /**
@@ -34,22 +42,23 @@ function tokenRequests(tokens: SyncRuntime['tokens']): number {
  * Salesforce's reported API usage (`Sforce-Limit-Info`).
  */
 export function startInvocation(runtime: SyncRuntime, remainingMs: () => number) {
-  const loginsBefore = tokenRequests(runtime.tokens);
+  const tokensBefore = tokenRequests(runtime.tokens).count;
   const client = new SalesforceRestClient({
     tokens: runtime.tokens,
     apiVersion: runtime.env.apiVersion,
     deadline: () => Date.now() + remainingMs(),
   });
   const finish = (counts: OutcomeCounts) => {
-    const logins = tokenRequests(runtime.tokens) - loginsBefore;
-    recordSyncMetrics(runtime.metrics, counts, { apiCalls: client.apiCalls, logins });
+    const { metric, count } = tokenRequests(runtime.tokens);
+    recordSyncMetrics(runtime.metrics, counts, client.apiCalls);
+    runtime.metrics.addMetric(metric, MetricUnit.Count, count - tokensBefore);
     const usage = client.apiUsage;
     if (usage && usage.limit > 0) {
       runtime.metrics.addMetric('ApiUsagePercent', MetricUnit.Percent, (100 * usage.used) / usage.limit);
     }
     return {
       apiCalls: client.apiCalls,
-      logins,
+      [metric === 'Logins' ? 'logins' : 'tokenVendorInvocations']: count - tokensBefore,
       ...(usage ? { apiUsage: `${usage.used}/${usage.limit}` } : {}),
     };
   };

@@ -53,6 +53,13 @@ describe('sqs-sync with TOKEN_VENDOR_FUNCTION', () => {
     // One secret read in all, by the vendor.
     expect(stack.secretsManager.calls.GetSecretValue).toBe(1);
     expect(stack.salesforce.records('Account')).toHaveLength(600);
+    // The sync function counts what it asked of the vendor; logins are the vendor's to report.
+    const emf = output
+      .lines()
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => '_aws' in l && l.service === 'sf-sqs-sync');
+    expect(emf.map((l) => l.TokenVendorInvocations)).toEqual([1, 0]);
+    expect(emf.every((l) => !('Logins' in l))).toBe(true);
   });
 
   it('on 401 the vendor is asked for a refresh with the stale token: one login, nothing failed', async () => {
