@@ -1,20 +1,16 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { createLogger } from '../lib/logging/logger.js';
-import { createMetrics } from '../lib/observability/metrics.js';
-import { withTokenCostMetrics } from '../lib/observability/token-metrics.js';
 import { createLocalTokenProvider } from '../lib/token/token-provider.js';
 import { parseVendorRequest, vendToken, type VendorResponse } from '../lib/token/vendor-request.js';
 
 // Built once per container: the token cache lives as long as the container does.
 const logger = createLogger('sf-token-vendor');
-const metrics = createMetrics('sf-token-vendor');
 const tokens = createLocalTokenProvider({ logger });
 
 async function vend(event: unknown): Promise<VendorResponse> {
   try {
-    const request = parseVendorRequest(event);
-    const response = await withTokenCostMetrics(metrics, tokens, () => vendToken(tokens, request));
+    const response = await vendToken(tokens, parseVendorRequest(event));
     // Debug: at INFO, a line per warm call would cost more than the call itself (npm run bench).
     logger.debug('token vended', { expiresAt: response.expiresAt, instanceUrl: response.instanceUrl });
     return response;

@@ -244,13 +244,33 @@ describe('queue, event source and alarms', () => {
     for (const fn of ['TokenVendorLambdaFunction', 'SqsSyncLambdaFunction', 'ScheduledSyncLambdaFunction']) {
       expect(watched).toContainEqual([{ Name: 'FunctionName', Value: { Ref: fn } }]);
     }
-    for (const [, alarm] of alarms) {
+    for (const [id, alarm] of alarms) {
       expect(alarm.Properties).toMatchObject({
         AlarmActions: [{ Ref: 'AlarmTopic' }],
-        Threshold: 0,
+        // Any message in the DLQ, any error, any failed record: all worth a look.
+        Threshold: id === 'TokenVendorLoginRateAlarm' ? 1800 : 0,
         ComparisonOperator: 'GreaterThanThreshold',
       });
     }
+    // Logins approaching Salesforce's 3,600 per user per hour, counted from the vendor's log line.
+    expect(props('TokenVendorLoginsMetricFilter')).toEqual({
+      LogGroupName: { Ref: 'TokenVendorLogGroup' },
+      FilterPattern: '{ $.message = "logged in to Salesforce" }',
+      MetricTransformations: [
+        {
+          MetricNamespace: 'SfLambdaBridge',
+          MetricName: 'TokenVendorLogins',
+          MetricValue: '1',
+          DefaultValue: 0,
+        },
+      ],
+    });
+    expect(props('TokenVendorLoginRateAlarm')).toMatchObject({
+      Namespace: 'SfLambdaBridge',
+      MetricName: 'TokenVendorLogins',
+      Statistic: 'Sum',
+      Period: 3600,
+    });
   });
 });
 
