@@ -12,6 +12,7 @@ import { SecretSource } from '../../lib/secret/secret-source.js';
 import { LocalTokenProvider } from '../../lib/token/token-provider.js';
 import { VendorTokenProvider } from '../../lib/token/vendor-token-provider.js';
 import type { VendorResponse } from '../../lib/token/vendor-request.js';
+import { findSecrets } from '../setup/leak-scan.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
 import { accounts, sqsEvent } from '../helpers/sqs.js';
 
@@ -220,5 +221,55 @@ describe('REST: a call that times out after Salesforce applied it', () => {
     const stored = stack.salesforce.records('Account');
     expect(stored).toHaveLength(150);
     expect(stored.map((r) => r.Name).sort()).toEqual(items.map((i) => i.record.Name).sort());
+  });
+});
+
+/** Every string reachable from an error: own properties (enumerable or not) and its cause chain. */
+function reachableText(value: unknown, seen = new Set<unknown>(), depth = 0): string {
+  if (typeof value === 'string') return value;
+  if (typeof value !== 'object' || value === null || seen.has(value) || depth > 8) return '';
+  seen.add(value);
+  return Object.getOwnPropertyNames(value)
+    .map((key) => `${key}=${reachableText((value as Record<string, unknown>)[key], seen, depth + 1)}`)
+    .join('\n');
+}
+
+describe('errors carry no secret, cause chain included', () => {
+  it.each([
+    [
+      'a login that keeps failing with 5xx (the assertion was in the request body)',
+      { endpoint: 'token', status: 503, rawBody: 'x', times: 10 },
+    ],
+    ['a connection reset during login', { endpoint: 'token', reset: true, times: 10 }],
+    [
+      'Salesforce refusing the login',
+      {
+        endpoint: 'token',
+        oauthError: { error: 'invalid_grant', error_description: 'invalid assertion' },
+        times: 10,
+      },
+    ],
+  ] as const)('%s', async (_label, fault) => {
+    const invoke = await vendor();
+    stack.salesforce.injectFault(fault);
+    const error = await failure(invoke());
+    const text = reachableText(error);
+    expect(text.length).toBeGreaterThan(50);
+    expect(findSecrets(text)).toEqual([]);
+    expect(text).not.toContain(stack.keys.privateKeyPkcs8Pem.split('\n')[1]);
+    expect(text).not.toMatch(/assertion=|eyJ/);
+  });
+
+  it('a Secrets Manager failure (the SDK error is kept as the cause)', async () => {
+    stack.secretsManager.injectFault({
+      operation: 'GetSecretValue',
+      type: 'AccessDeniedException',
+      message: 'denied',
+    });
+    const error = await failure((await vendor())());
+    expect(error.cause).toBeInstanceOf(Error);
+    const text = reachableText(error);
+    expect(findSecrets(text)).toEqual([]);
+    expect(text).not.toContain(process.env.AWS_SECRET_ACCESS_KEY);
   });
 });
