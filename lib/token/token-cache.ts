@@ -10,6 +10,11 @@ export interface TokenCacheOptions {
   now?: () => number;
   /** Called when an early refresh failed and the still-valid cached token was served instead. */
   onRefreshFailed?: (error: unknown) => void;
+  /**
+   * After a failed early refresh, serve the cached token without trying again for this long.
+   * Default 30 s: during an outage callers are not held up by (or added to) failing logins.
+   */
+  refreshBackoffMs?: number;
 }
 
 /**
@@ -22,7 +27,10 @@ export class TokenCache {
   readonly #marginMs: number;
   readonly #now: () => number;
   readonly #onRefreshFailed: ((error: unknown) => void) | undefined;
+  readonly #backoffMs: number;
   #token: SalesforceToken | undefined;
+  /** No early refresh is attempted before this time (epoch ms), after one failed. */
+  #earlyRefreshAfter = 0;
   #inFlight: Promise<SalesforceToken> | undefined;
 
   constructor(load: (reason: LoadReason) => Promise<SalesforceToken>, options: TokenCacheOptions) {
@@ -30,6 +38,7 @@ export class TokenCache {
     this.#marginMs = options.refreshMarginMs;
     this.#now = options.now ?? (() => Date.now());
     this.#onRefreshFailed = options.onRefreshFailed;
+    this.#backoffMs = options.refreshBackoffMs ?? 30_000;
   }
 
   /** The cached token, or a new one when there is none or it is within the margin of expiry. */
@@ -38,11 +47,16 @@ export class TokenCache {
     const now = this.#now();
     if (token && now < token.expiresAt - this.#marginMs) return token;
     if (token && now < token.expiresAt) {
-      // Early refresh: if it fails, the current token still has time left, so serve it.
+      // Early refresh: if it fails, the current token still has time left, so serve it, and
+      // do not try again before the backoff has passed.
+      if (now < this.#earlyRefreshAfter && !this.#inFlight) return token;
       try {
         return await this.#shared({ refresh: false });
       } catch (error) {
-        this.#onRefreshFailed?.(error);
+        if (this.#earlyRefreshAfter <= now) {
+          this.#earlyRefreshAfter = this.#now() + this.#backoffMs;
+          this.#onRefreshFailed?.(error);
+        }
         return token;
       }
     }

@@ -75,10 +75,17 @@ describe('TokenCache', () => {
     h.failLogins(true);
     expect((await h.cache.get()).accessToken).toBe('token-1');
     expect(h.refreshFailures).toHaveLength(1);
-    h.advance(60_000);
+    // Within the backoff, the cached token is served without another attempt.
+    expect((await h.cache.get()).accessToken).toBe('token-1');
+    expect(h.logins()).toBe(2);
+    h.advance(31_000);
+    expect((await h.cache.get()).accessToken).toBe('token-1');
+    expect(h.logins()).toBe(3);
+    expect(h.refreshFailures).toHaveLength(2);
+    h.advance(29_000);
     await expect(h.cache.get()).rejects.toThrow('login failed');
     h.failLogins(false);
-    expect((await h.cache.get()).accessToken).toBe('token-4');
+    expect((await h.cache.get()).accessToken).toBe('token-5');
   });
 
   it('does not cache failures: the next caller tries again', async () => {
