@@ -6,7 +6,7 @@
 export const REDACTED = '[REDACTED]';
 
 const SENSITIVE_KEY =
-  /^(access_?token|refresh_?token|private_?key|client_?secret|assertion|secret_?string|secret_?binary|authorization|password|signature|token)$/i;
+  /^(access_?token|refresh_?token|stale_?token|session_?id|sid|private_?key|client_?secret|assertion|secret_?string|secret_?binary|authorization|password|signature|token)$/i;
 
 const SECRET_PATTERNS: readonly RegExp[] = [
   // PEM blocks, also with newlines stored as literal "\n".

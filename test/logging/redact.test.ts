@@ -31,7 +31,13 @@ describe('redaction', () => {
       {
         message: 'token vended',
         accessToken: 'plain-looking',
-        nested: { client_secret: 'x', privateKey: { kty: 'RSA' }, list: [{ assertion: 'a' }] },
+        nested: {
+          client_secret: 'x',
+          privateKey: { kty: 'RSA' },
+          list: [{ assertion: 'a' }],
+          staleToken: 't',
+          sessionId: 's',
+        },
         instanceUrl: 'https://acme.my.salesforce.com',
         expiresAt: 123,
       },
@@ -40,7 +46,13 @@ describe('redaction', () => {
     expect(JSON.parse(line)).toEqual({
       message: 'token vended',
       accessToken: REDACTED,
-      nested: { client_secret: REDACTED, privateKey: REDACTED, list: [{ assertion: REDACTED }] },
+      nested: {
+        client_secret: REDACTED,
+        privateKey: REDACTED,
+        list: [{ assertion: REDACTED }],
+        staleToken: REDACTED,
+        sessionId: REDACTED,
+      },
       instanceUrl: 'https://acme.my.salesforce.com',
       expiresAt: 123,
     });
