@@ -26,6 +26,7 @@ async function vendor(env: Record<string, string | undefined> = {}) {
     SALESFORCE_SESSION_TTL_SECONDS: undefined,
     SALESFORCE_LOGIN_TIMEOUT_MS: undefined,
     POWERTOOLS_LOG_LEVEL: undefined,
+    POWERTOOLS_LOGGER_LOG_EVENT: undefined,
     ...env,
   });
   return async (event: unknown = {}) => {
@@ -390,6 +391,19 @@ describe('token vendor: configuration errors, before any login', () => {
 });
 
 describe('token vendor: logs', () => {
+  it('with event logging switched on, the stale token in the event is redacted', async () => {
+    const invoke = await vendor({ POWERTOOLS_LOGGER_LOG_EVENT: 'true' });
+    const first = await invoke({});
+    const mark = output.lines().length;
+    await invoke({ forceRefresh: true, staleToken: first.accessToken });
+    const lines = output.lines().slice(mark);
+    const event = lines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .find((l) => l.message === 'Lambda invocation event');
+    expect(event).toMatchObject({ event: { forceRefresh: true, staleToken: '[REDACTED]' } });
+    expect(lines.join('\n')).not.toContain(first.accessToken);
+  });
+
   it('logs structured JSON lines with Lambda context, never the token', async () => {
     const invoke = await vendor({ POWERTOOLS_LOG_LEVEL: 'DEBUG' });
     const mark = output.lines().length;
