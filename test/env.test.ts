@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readEnv } from '../lib/env.js';
+import { readEnv, readSyncEnv } from '../lib/env.js';
 import { ConfigurationError } from '../lib/errors.js';
 
 describe('readEnv', () => {
@@ -38,5 +38,43 @@ describe('readEnv', () => {
     expect(() =>
       readEnv({ SALESFORCE_SESSION_TTL_SECONDS: '600', SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: '600' }),
     ).toThrow(/REFRESH_MARGIN_SECONDS must be smaller/);
+  });
+});
+
+describe('readSyncEnv', () => {
+  it('applies the documented defaults', () => {
+    expect(readSyncEnv({})).toEqual({
+      apiVersion: '66.0',
+      tokenVendorFunction: undefined,
+      sobject: undefined,
+      externalIdField: undefined,
+      bulkThreshold: 2000,
+      collectionsConcurrency: 3,
+      sourceUrl: undefined,
+      dryRun: false,
+    });
+    expect(
+      readSyncEnv({ SYNC_DRY_RUN: '1', SYNC_SOBJECT: 'Contact', SALESFORCE_API_VERSION: '62.0' }),
+    ).toMatchObject({
+      dryRun: true,
+      sobject: 'Contact',
+      apiVersion: '62.0',
+    });
+  });
+
+  it('names each bad variable without repeating its value', () => {
+    const bad = () =>
+      readSyncEnv({
+        SALESFORCE_API_VERSION: 'v66',
+        SYNC_SOBJECT: 'Account; DELETE',
+        SYNC_SOURCE_URL: 'ftp://files.example.com/x',
+        SYNC_DRY_RUN: 'maybe',
+        SYNC_COLLECTIONS_CONCURRENCY: '50',
+      });
+    expect(bad).toThrow(ConfigurationError);
+    expect(bad).toThrow(
+      /SALESFORCE_API_VERSION must look like 66.0; SYNC_SOBJECT must be a Salesforce API name; .*SYNC_COLLECTIONS_CONCURRENCY must be at most 10; SYNC_SOURCE_URL must be an http\(s\) URL; SYNC_DRY_RUN must be true or false/,
+    );
+    expect(bad).not.toThrow(/DELETE|ftp:|maybe/);
   });
 });
