@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /** Salesforce API names: a letter, then letters, digits and underscores (e.g. `Ext_Id__c`, `Account`). */
-export const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
+const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 
 /** Longest text value Salesforce stores (Long Text Area, 131,072 characters). */
 const MAX_TEXT = 131_072;
