@@ -1,7 +1,7 @@
 // The data routes' sessions, API limits, injected faults and per-route stats, over real HTTP.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { SALESFORCE_ROUTE_NAMES, type SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
-import { accounts, call, login, rec, startDataEmulator, V } from './salesforce-data-helpers.js';
+import { accounts, call, login, rec, useDataEmulator, V } from './salesforce-data-helpers.js';
 
 const INVALID_SESSION = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];
 const JOB = `${V}/jobs/ingest/750000000000001AAA`;
@@ -30,19 +30,12 @@ const ROUTES: [string, string, string, unknown][] = [
 let sf: SalesforceEmulator;
 let token: string;
 
-beforeAll(async () => {
-  sf = await startDataEmulator();
-  token = await login(sf);
-});
-
-afterAll(async () => {
-  await sf.close();
+useDataEmulator((emulator, accessToken) => {
+  sf = emulator;
+  token = accessToken;
 });
 
 beforeEach(() => {
-  sf.clearRecords();
-  sf.clearFaults();
-  sf.resetStats();
   sf.setDailyApiUsage(0);
 });
 

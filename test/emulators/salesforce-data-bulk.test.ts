@@ -1,7 +1,7 @@
 // Bulk API 2.0 ingest jobs over real HTTP: job lifecycle, CSV rules, results, errors and faults.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
-import { call, login, sleep, startDataEmulator, V } from './salesforce-data-helpers.js';
+import { call, login, sleep, startDataEmulator, useDataEmulator, V } from './salesforce-data-helpers.js';
 import type { HttpResult } from './salesforce-helpers.js';
 
 const JOBS = `${V}/jobs/ingest`;
@@ -10,19 +10,13 @@ const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
 let sf: SalesforceEmulator;
 let token: string;
 
-beforeAll(async () => {
-  sf = await startDataEmulator({ bulkProcessingMs: 30 });
-  token = await login(sf);
-});
-
-afterAll(async () => {
-  await sf.close();
-});
-
-beforeEach(() => {
-  sf.clearRecords();
-  sf.resetStats();
-});
+useDataEmulator(
+  (emulator, accessToken) => {
+    sf = emulator;
+    token = accessToken;
+  },
+  { bulkProcessingMs: 30 },
+);
 
 interface JobInfo {
   id: string;

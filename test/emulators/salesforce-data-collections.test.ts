@@ -1,7 +1,7 @@
 // sObject Collections (create, update, upsert) and single-row upsert, over real HTTP.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
-import { accounts, call, login, rec, startDataEmulator, V } from './salesforce-data-helpers.js';
+import { accounts, call, rec, useDataEmulator, V } from './salesforce-data-helpers.js';
 import type { HttpResult } from './salesforce-helpers.js';
 
 const UPSERT = `${V}/composite/sobjects/Account/Ext_Id__c`;
@@ -16,19 +16,9 @@ const ROLLED_BACK = {
 let sf: SalesforceEmulator;
 let token: string;
 
-beforeAll(async () => {
-  sf = await startDataEmulator();
-  token = await login(sf);
-});
-
-afterAll(async () => {
-  await sf.close();
-});
-
-beforeEach(() => {
-  sf.clearRecords();
-  sf.clearFaults();
-  sf.resetStats();
+useDataEmulator((emulator, accessToken) => {
+  sf = emulator;
+  token = accessToken;
 });
 
 async function upsert(records: unknown[], extra: Record<string, unknown> = {}): Promise<HttpResult> {

@@ -1,5 +1,6 @@
 // Helpers for the Salesforce data API tests: an emulator with a client-credentials app, a login,
 // and plain fetch calls against /services/data/v62.0.
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { SalesforceEmulator, type SalesforceEmulatorOptions } from '../../infra/local/salesforce-emulator.js';
 import { postForm, tokenBody, type HttpResult } from './salesforce-helpers.js';
 
@@ -24,6 +25,29 @@ export async function login(sf: SalesforceEmulator): Promise<string> {
     client_secret: SECRET,
   });
   return tokenBody(result).access_token;
+}
+
+/**
+ * One emulator for the test file, logged in once; every test starts with no records, no faults
+ * and fresh stats. `ready` receives the emulator and the access token.
+ */
+export function useDataEmulator(
+  ready: (sf: SalesforceEmulator, token: string) => void,
+  options: SalesforceEmulatorOptions = {},
+): void {
+  let sf: SalesforceEmulator | undefined;
+  beforeAll(async () => {
+    sf = await startDataEmulator(options);
+    ready(sf, await login(sf));
+  });
+  afterAll(async () => {
+    await sf?.close();
+  });
+  beforeEach(() => {
+    sf?.clearRecords();
+    sf?.clearFaults();
+    sf?.resetStats();
+  });
 }
 
 export interface CallOptions {

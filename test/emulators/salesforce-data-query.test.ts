@@ -1,24 +1,15 @@
 // GET /query and /query/<locator>: the SOQL subset, SOQL's error messages, and paging.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
-import { call, login, startDataEmulator, V } from './salesforce-data-helpers.js';
+import { call, useDataEmulator, V } from './salesforce-data-helpers.js';
 import type { HttpResult } from './salesforce-helpers.js';
 
 let sf: SalesforceEmulator;
 let token: string;
 
-beforeAll(async () => {
-  sf = await startDataEmulator();
-  token = await login(sf);
-});
-
-afterAll(async () => {
-  await sf.close();
-});
-
-beforeEach(() => {
-  sf.clearRecords();
-  sf.resetStats();
+useDataEmulator((emulator, accessToken) => {
+  sf = emulator;
+  token = accessToken;
 });
 
 async function query(soql: string, headers: Record<string, string> = {}): Promise<HttpResult> {

@@ -1,23 +1,15 @@
 // The org schema (defineSObject), record IDs, and the test inspection API.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
 import { toId18 } from '../../infra/local/salesforce/salesforce-ids.js';
-import { call, login, rec, startDataEmulator, V } from './salesforce-data-helpers.js';
+import { call, rec, useDataEmulator, V } from './salesforce-data-helpers.js';
 
 let sf: SalesforceEmulator;
 let token: string;
 
-beforeAll(async () => {
-  sf = await startDataEmulator();
-  token = await login(sf);
-});
-
-afterAll(async () => {
-  await sf.close();
-});
-
-beforeEach(() => {
-  sf.clearRecords();
+useDataEmulator((emulator, accessToken) => {
+  sf = emulator;
+  token = accessToken;
 });
 
 describe('default org', () => {
