@@ -32,8 +32,6 @@ const NO_ENV: CredentialsEnv = {
  */
 export class SecretSource {
   readonly secretId: string;
-  /** Round trips to Secrets Manager so far (cache hits excluded). */
-  fetches = 0;
   readonly #provider: SecretsProvider;
   readonly #maxAgeSeconds: number;
   readonly #env: CredentialsEnv;
@@ -43,15 +41,7 @@ export class SecretSource {
     this.secretId = options.secretId;
     this.#maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_SECRET_MAX_AGE_SECONDS;
     this.#env = options.env ?? NO_ENV;
-    const client = options.client ?? new SecretsManagerClient({});
-    client.middlewareStack.add(
-      (next) => (args) => {
-        this.fetches += 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'sfBridgeCountSecretFetches' },
-    );
-    this.#provider = new SecretsProvider({ awsSdkV3Client: client });
+    this.#provider = new SecretsProvider({ awsSdkV3Client: options.client ?? new SecretsManagerClient({}) });
   }
 
   /**
