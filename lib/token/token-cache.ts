@@ -83,16 +83,6 @@ export class TokenCache {
     return this.#shared(staleToken === undefined ? { refresh: true } : { refresh: true, staleToken });
   }
 
-  /** Forgets the cached token, if it is `staleToken` (or unconditionally without one). */
-  invalidate(staleToken?: string): void {
-    if (staleToken === undefined || this.#token?.accessToken === staleToken) this.#token = undefined;
-  }
-
-  /** The cached token without any I/O, if any. */
-  peek(): SalesforceToken | undefined {
-    return this.#token;
-  }
-
   #shared(reason: LoadReason): Promise<SalesforceToken> {
     this.#inFlight ??= this.#load(reason)
       .then((token) => {

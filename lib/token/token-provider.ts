@@ -73,11 +73,6 @@ export class LocalTokenProvider implements TokenProvider {
     return this.#cache.refresh(staleToken);
   }
 
-  /** The cached token, if any, without I/O. */
-  peek(): SalesforceToken | undefined {
-    return this.#cache.peek();
-  }
-
   async #login(): Promise<SalesforceToken> {
     const credentials = await this.secretSource.getCredentials();
     try {

@@ -126,16 +126,6 @@ describe('TokenCache', () => {
     expect(h.logins()).toBe(3);
   });
 
-  it('invalidate(stale) only forgets the token it names', async () => {
-    const h = harness();
-    await h.cache.get();
-    h.cache.invalidate('some-other-token');
-    expect(h.cache.peek()?.accessToken).toBe('token-1');
-    h.cache.invalidate('token-1');
-    expect(h.cache.peek()).toBeUndefined();
-    expect((await h.cache.get()).accessToken).toBe('token-2');
-  });
-
   it('tells the loader why it loads: a plain get, a forced refresh, or a refresh of a stale token', async () => {
     const reasons: unknown[] = [];
     let n = 0;
