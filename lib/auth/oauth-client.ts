@@ -9,6 +9,7 @@ import {
 } from '../constants.js';
 import { SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
 import { hintFor } from './oauth-error-hints.js';
+import { tryParseJson } from '../try-parse-json.js';
 
 /**
  * Salesforce's token response. There is no `expires_in` in any flow, and `issued_at`
@@ -98,7 +99,7 @@ async function attempt(
       },
     );
   }
-  const body = parseJson(text);
+  const body = tryParseJson(text);
   if (status === 200) {
     const token = tokenResponseSchema.safeParse(body);
     if (token.success) return token.data;
@@ -127,14 +128,6 @@ async function attempt(
     status,
     hint: 'check that loginUrl is the Salesforce login host or My Domain URL, with no path',
   });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 function describeNetworkError(error: unknown): string {

@@ -58,7 +58,11 @@ export interface RestResponse<T> {
 /** Session errors that a new token cannot cure (salesforce-behaviour.md §5; jsforce `isSessionExpired`). */
 const NOT_REFRESHABLE = 'This session is not valid for use with the REST API';
 
-class SessionExpired extends Error {}
+class SessionExpired extends Error {
+  constructor(readonly errors: SalesforceErrorItem[]) {
+    super('Session expired or invalid');
+  }
+}
 
 /**
  * A small REST client over the platform's fetch. It adds the bearer token, refreshes it once
@@ -196,7 +200,7 @@ export class SalesforceRestClient {
       status === 401 &&
       errors.some((e) => e.errorCode === 'INVALID_SESSION_ID' && e.message !== NOT_REFRESHABLE)
     ) {
-      throw new SessionExpired(JSON.stringify(errors));
+      throw new SessionExpired(errors);
     }
     if (status === 403 && errors.some((e) => e.errorCode === 'REQUEST_LIMIT_EXCEEDED')) {
       throw new AbortError(new RequestLimitExceededError(method, path, status, errors));
@@ -233,7 +237,7 @@ function parseSuccess(
 }
 
 function sessionError(method: string, path: string, error: SessionExpired): SalesforceApiError {
-  return new SalesforceApiError(method, path, 401, JSON.parse(error.message) as SalesforceErrorItem[]);
+  return new SalesforceApiError(method, path, 401, error.errors);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,16 +1,13 @@
 import type { SalesforceErrorItem } from '../errors.js';
+import { tryParseJson } from '../try-parse-json.js';
 
 /**
  * Reads Salesforce's REST error body, `[{message, errorCode, fields?}]`; an HTML page or
  * other text (proxies, maintenance pages) becomes one item without quoting it.
  */
 export function parseErrorBody(text: string): SalesforceErrorItem[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return [];
-  }
+  const body = tryParseJson(text);
+  if (body === undefined) return [];
   const items = Array.isArray(body) ? body : [body];
   return items.flatMap((item: unknown): SalesforceErrorItem[] => {
     if (typeof item !== 'object' || item === null) return [];

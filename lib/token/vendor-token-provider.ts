@@ -1,6 +1,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
 import { TokenVendorError } from '../errors.js';
+import { tryParseJson } from '../try-parse-json.js';
 import type { SalesforceToken } from './salesforce-token.js';
 import { TokenCache, type LoadReason } from './token-cache.js';
 import type { TokenProvider } from './token-provider.js';
@@ -80,7 +81,7 @@ export class VendorTokenProvider implements TokenProvider {
         { cause: error },
       );
     }
-    const payload = parseJson(output.Payload ? new TextDecoder().decode(output.Payload) : '');
+    const payload = tryParseJson(output.Payload ? new TextDecoder().decode(output.Payload) : '');
     if (output.FunctionError) {
       // The vendor's own errors are secret-free by construction; its type and message are passed on.
       const { errorType, errorMessage } = (payload ?? {}) as { errorType?: unknown; errorMessage?: unknown };
@@ -96,13 +97,5 @@ export class VendorTokenProvider implements TokenProvider {
     }
     const { scope, ...rest } = token.data;
     return { ...rest, ...(scope === undefined ? {} : { scope }) };
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
