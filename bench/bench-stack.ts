@@ -1,6 +1,6 @@
 // The local stack the whole benchmark shares (emulators in this process), the env that points
 // children at it, and the counters read from it before and after each measurement.
-import { startLocalStack, type LocalStack } from '../infra/local/stack.js';
+import { startLocalStack, type LocalStack } from '../emulators/local-stack/stack.js';
 
 /** The org's daily API allocation in the emulator (Salesforce's Developer Edition default). */
 export const DAILY_API_LIMIT = 15_000;

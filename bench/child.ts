@@ -2,7 +2,7 @@
 // client's own, runs here, in a fresh `node` with nothing but this runner (bundled by esbuild with
 // code splitting, so only the measured client's code is loaded). Answers over IPC.
 import { performance } from 'node:perf_hooks';
-import { sampleAccounts } from '../infra/local/sample-source.js';
+import { sampleAccounts } from '../emulators/local-stack/sample-source.js';
 import { loadClient } from './clients/types.js';
 import { lambdaContext } from './lambda-context.js';
 import { threwReport } from './shared/upsert-report.js';

@@ -1,6 +1,6 @@
 // Behaviour under faults: 5xx bursts and the org's API allocation running out
 // (403 REQUEST_LIMIT_EXCEEDED), each client in a fresh child, upserting the same records.
-import type { LocalStack } from '../infra/local/stack.js';
+import type { LocalStack } from '../emulators/local-stack/stack.js';
 import {
   childEnv,
   countersSince,

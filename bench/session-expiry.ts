@@ -1,7 +1,7 @@
 // After every session is revoked (emulator.expireAllSessions()), 50 concurrent REST calls:
 // how many logins does each client make to recover, and how many calls fail?
 import { performance } from 'node:perf_hooks';
-import type { LocalStack } from '../infra/local/stack.js';
+import type { LocalStack } from '../emulators/local-stack/stack.js';
 import { countersSince, readCounters } from './bench-stack.js';
 import { createBaselineClient } from './clients/baseline.js';
 import { createJsforceClient } from './clients/jsforce.js';

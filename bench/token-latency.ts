@@ -1,7 +1,7 @@
 // Tokens in process: 1,000 concurrent calls on a cold client (how many logins and secret fetches
 // they cause), then the warm path's latency over many sequential calls.
 import { performance } from 'node:perf_hooks';
-import type { LocalStack } from '../infra/local/stack.js';
+import type { LocalStack } from '../emulators/local-stack/stack.js';
 import { countersSince, readCounters } from './bench-stack.js';
 import { createBaselineClient } from './clients/baseline.js';
 import { createJsforceClient } from './clients/jsforce.js';

@@ -2,7 +2,7 @@
 // that its peak RSS is its own; the emulator stays here and counts the calls. Two runs beyond
 // the brief: 100,000 again with V8's heap capped (does it fit a 256 MB function once the garbage
 // collector is told to work?), and 150,000 (one Bulk job of about 9 MB of CSV).
-import type { LocalStack } from '../infra/local/stack.js';
+import type { LocalStack } from '../emulators/local-stack/stack.js';
 import { childEnv, countersSince, readCounters, resetOrg, type Counters } from './bench-stack.js';
 import { runChild } from './children.js';
 import { CLIENTS, type ClientName } from './clients/types.js';

@@ -1,6 +1,6 @@
 // What actually reached the org, compared with what was sent and what the client reported.
-import { sampleAccounts } from '../infra/local/sample-source.js';
-import type { LocalStack } from '../infra/local/stack.js';
+import { sampleAccounts } from '../emulators/local-stack/sample-source.js';
+import type { LocalStack } from '../emulators/local-stack/stack.js';
 import { externalIdOf } from './shared/upsert-report.js';
 
 const CHECKED_FIELDS = ['Name', 'Description', 'AnnualRevenue', 'Active__c'] as const;

@@ -2,8 +2,8 @@
 // Generates an RSA 2048 key pair and a self-signed certificate, and writes the certificate to
 // upload to Salesforce and the credentials-secret JSON to store. Never prints the key.
 import { parseArgs } from 'node:util';
-import { generateKeyMaterial } from '../infra/keys/key-material.js';
-import { PLACEHOLDER, writeKeyFiles } from '../infra/keys/key-files.js';
+import { generateKeyMaterial } from './keys/key-material.js';
+import { PLACEHOLDER, writeKeyFiles } from './keys/key-files.js';
 
 const { values } = parseArgs({
   options: {

@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { putCredentialsSecret } from '../infra/keys/put-secret.js';
+import { putCredentialsSecret } from './keys/put-secret.js';
 
 const { values } = parseArgs({
   options: {

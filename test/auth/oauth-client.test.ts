@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
+import { SalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.js';
 import { requestToken } from '../../lib/auth/oauth-client.js';
 import { SalesforceAuthError, SalesforceUnavailableError } from '../../lib/errors.js';
 

@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LambdaEmulator } from '../../infra/local/lambda-emulator.js';
+import { LambdaEmulator } from '../../emulators/lambda/lambda-emulator.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ARN_PREFIX = 'arn:aws:lambda:eu-west-1:000000000000:function:';

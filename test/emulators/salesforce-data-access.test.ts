@@ -1,6 +1,9 @@
 // The data routes' sessions, API limits, injected faults and per-route stats, over real HTTP.
 import { beforeEach, describe, expect, it } from 'vitest';
-import { SALESFORCE_ROUTE_NAMES, type SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
+import {
+  SALESFORCE_ROUTE_NAMES,
+  type SalesforceEmulator,
+} from '../../emulators/salesforce/salesforce-emulator.js';
 import { accounts, call, login, rec, useDataEmulator, V } from './salesforce-data-helpers.js';
 
 const INVALID_SESSION = [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }];

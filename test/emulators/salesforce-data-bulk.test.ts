@@ -1,6 +1,6 @@
 // Bulk API 2.0 ingest jobs over real HTTP: job lifecycle, CSV rules, results, errors and faults.
 import { describe, expect, it } from 'vitest';
-import type { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
+import type { SalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.js';
 import { call, login, sleep, startDataEmulator, useDataEmulator, V } from './salesforce-data-helpers.js';
 import type { HttpResult } from './salesforce-helpers.js';
 

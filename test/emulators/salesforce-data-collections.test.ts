@@ -1,6 +1,6 @@
 // sObject Collections (create, update, upsert) and single-row upsert, over real HTTP.
 import { describe, expect, it } from 'vitest';
-import type { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
+import type { SalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.js';
 import { accounts, call, rec, useDataEmulator, V } from './salesforce-data-helpers.js';
 import type { HttpResult } from './salesforce-helpers.js';
 

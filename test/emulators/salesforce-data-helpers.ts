@@ -1,7 +1,10 @@
 // Helpers for the Salesforce data API tests: an emulator with a client-credentials app, a login,
 // and plain fetch calls against /services/data/v62.0.
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { SalesforceEmulator, type SalesforceEmulatorOptions } from '../../infra/local/salesforce-emulator.js';
+import {
+  SalesforceEmulator,
+  type SalesforceEmulatorOptions,
+} from '../../emulators/salesforce/salesforce-emulator.js';
 import { postForm, tokenBody, type HttpResult } from './salesforce-helpers.js';
 
 export const CLIENT_ID = '3MVG9_data_key';

@@ -1,6 +1,6 @@
 // GET /query and /query/<locator>: the SOQL subset, SOQL's error messages, and paging.
 import { describe, expect, it } from 'vitest';
-import type { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
+import type { SalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.js';
 import { call, useDataEmulator, V } from './salesforce-data-helpers.js';
 import type { HttpResult } from './salesforce-helpers.js';
 

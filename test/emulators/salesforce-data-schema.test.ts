@@ -1,7 +1,7 @@
 // The org schema (defineSObject), record IDs, and the test inspection API.
 import { describe, expect, it } from 'vitest';
-import type { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
-import { toId18 } from '../../infra/local/salesforce/salesforce-ids.js';
+import type { SalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.js';
+import { toId18 } from '../../emulators/salesforce/salesforce-ids.js';
 import { call, rec, useDataEmulator, V } from './salesforce-data-helpers.js';
 
 let sf: SalesforceEmulator;

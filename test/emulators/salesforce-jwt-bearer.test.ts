@@ -1,8 +1,8 @@
 import { createHmac, createSecretKey } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { generateKeyMaterial, type KeyMaterial } from '../../infra/keys/key-material.js';
-import { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
+import { generateKeyMaterial, type KeyMaterial } from '../../scripts/keys/key-material.js';
+import { SalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.js';
 import {
   JWT_GRANT,
   postForm,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
+import { SalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.js';
 import { basicAuth, get, postForm, tokenBody, type HttpResult } from './salesforce-helpers.js';
 
 const CLIENT_ID = '3MVG9_rest_key';

@@ -6,7 +6,7 @@ import {
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { SecretsManagerEmulator } from '../../infra/local/secrets-manager-emulator.js';
+import { SecretsManagerEmulator } from '../../emulators/secrets-manager/secrets-manager-emulator.js';
 
 let emulator: SecretsManagerEmulator;
 let client: SecretsManagerClient;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import type { SyncSummary } from '../../lib/sync/scheduled-sync.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
 import { startSourceServer } from '../helpers/source-server.js';

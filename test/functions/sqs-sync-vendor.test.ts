@@ -3,8 +3,8 @@
 // vendor handler in-process.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LambdaEmulator } from '../../infra/local/lambda-emulator.js';
-import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { LambdaEmulator } from '../../emulators/lambda/lambda-emulator.js';
+import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
 import { accounts, sqsEvent } from '../helpers/sqs.js';
 

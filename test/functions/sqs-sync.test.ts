@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
 import { accounts, sqsEvent } from '../helpers/sqs.js';
 

@@ -1,14 +1,14 @@
 // Real rejections, decided by the strict emulator itself (no injected faults): each one must
 // reach the caller with Salesforce's own error and description, after at most two token requests.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SalesforceEmulator } from '../../infra/local/salesforce-emulator.js';
+import { SalesforceEmulator } from '../../emulators/salesforce/salesforce-emulator.js';
 import {
   LOCAL_CC_CLIENT_ID,
   LOCAL_JWT_CLIENT_ID,
   LOCAL_USERNAME,
   startLocalStack,
   type LocalStack,
-} from '../../infra/local/stack.js';
+} from '../../emulators/local-stack/stack.js';
 import type { VendorResponse } from '../../lib/token/vendor-request.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
 
@@ -108,7 +108,7 @@ describe('JWT Bearer rejections', () => {
   });
 
   it('invalid assertion: a key whose certificate was never uploaded', async () => {
-    const { generateKeyMaterial } = await import('../../infra/keys/key-material.js');
+    const { generateKeyMaterial } = await import('../../scripts/keys/key-material.js');
     const stranger = await generateKeyMaterial();
     const r = await rejection(await vendorFor(jwtSecret({ privateKey: stranger.privateKeyPkcs8Pem })));
     expect(r).toMatchObject({ error: 'invalid_grant', errorDescription: 'invalid assertion' });

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { generateKeyMaterial } from '../../infra/keys/key-material.js';
+import { generateKeyMaterial } from '../../scripts/keys/key-material.js';
 import {
   LOCAL_CC_SECRET_ID,
   LOCAL_JWT_CLIENT_ID,
@@ -7,7 +7,7 @@ import {
   LOCAL_USERNAME,
   startLocalStack,
   type LocalStack,
-} from '../../infra/local/stack.js';
+} from '../../emulators/local-stack/stack.js';
 import type { VendorResponse } from '../../lib/token/vendor-request.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
 

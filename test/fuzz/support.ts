@@ -2,7 +2,7 @@
 // real REST client, and the arbitraries several files use.
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
 import { SecretSource } from '../../lib/secret/secret-source.js';
 import { LocalTokenProvider } from '../../lib/token/token-provider.js';

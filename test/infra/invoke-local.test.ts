@@ -4,7 +4,10 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startInvokeLocalStack, type InvokeLocalStack } from '../../infra/local/invoke-local-stack.js';
+import {
+  startInvokeLocalStack,
+  type InvokeLocalStack,
+} from '../../emulators/local-stack/invoke-local-stack.js';
 import { coldStart } from '../helpers/lambda.js';
 
 const run = promisify(execFile);
@@ -56,7 +59,7 @@ describe('serverless invoke local', { timeout: 90_000 }, () => {
   });
 
   it('sqsSync writes the sample batch through the vendor and reports the two bad messages', async () => {
-    const result = await invokeLocal('sqsSync', '--path', 'infra/local/events/sqs-batch.json');
+    const result = await invokeLocal('sqsSync', '--path', 'emulators/local-stack/events/sqs-batch.json');
     expect(result).toEqual({
       batchItemFailures: [{ itemIdentifier: 'local-2' }, { itemIdentifier: 'local-3' }],
     });
@@ -70,7 +73,7 @@ describe('serverless invoke local', { timeout: 90_000 }, () => {
     const summary = await invokeLocal(
       'scheduledSync',
       '--path',
-      'infra/local/events/schedule.json',
+      'emulators/local-stack/events/schedule.json',
       '-e',
       `SYNC_SOURCE_URL=${local.sourceUrl}`,
     );

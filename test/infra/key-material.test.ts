@@ -2,8 +2,8 @@ import 'reflect-metadata';
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { describe, expect, it } from 'vitest';
-import { generateKeyMaterial } from '../../infra/keys/key-material.js';
-import { toId18 } from '../../infra/local/salesforce/salesforce-ids.js';
+import { generateKeyMaterial } from '../../scripts/keys/key-material.js';
+import { toId18 } from '../../emulators/salesforce/salesforce-ids.js';
 
 describe('generateKeyMaterial', () => {
   it('makes an RSA-2048 key pair in PKCS#8, PKCS#1 and SPKI PEM', async () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import { parseCredentials } from '../../lib/secret/credentials.js';
 import { coldStart, lambdaContext } from '../helpers/lambda.js';
 

@@ -1,6 +1,6 @@
 // Runs a packaged (esbuild) token-vendor bundle against a fresh local stack, in its own process
 // as Lambda would, and prints what it vended (never the token itself).
-import { startLocalStack } from '../../infra/local/stack.js';
+import { startLocalStack } from '../../emulators/local-stack/stack.js';
 
 const bundle = process.argv[2];
 if (!bundle) throw new Error('usage: run-packaged-vendor.ts <path to the packaged token-vendor.js>');

@@ -4,8 +4,8 @@
 // times out after Salesforce already applied it.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { LambdaEmulator } from '../../infra/local/lambda-emulator.js';
-import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { LambdaEmulator } from '../../emulators/lambda/lambda-emulator.js';
+import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
 import { upsertRecords } from '../../lib/sync/record-sync.js';
 import { SecretSource } from '../../lib/secret/secret-source.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../infra/local/stack.js';
+import { startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import {
   DeadlineExceededError,
   RequestLimitExceededError,
@@ -9,7 +9,7 @@ import {
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
 import { SecretSource } from '../../lib/secret/secret-source.js';
 import { LocalTokenProvider } from '../../lib/token/token-provider.js';
-import { LOCAL_JWT_SECRET_ID } from '../../infra/local/stack.js';
+import { LOCAL_JWT_SECRET_ID } from '../../emulators/local-stack/stack.js';
 
 let stack: LocalStack;
 let tokens: LocalTokenProvider;

@@ -1,7 +1,7 @@
 // Injected failures for client resilience tests: slow answers, dropped connections, 5xx pages and
 // arbitrary OAuth errors, applied before the emulator's normal handling.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson, type Delays } from '../http-server.js';
+import { sendJson, type Delays } from '../shared/http-server.js';
 import { NO_STORE_HEADERS } from './oauth-errors.js';
 import type { SalesforceFault } from './options.js';
 

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ClientContext } from 'aws-lambda';
-import { FaultQueue } from './fault-queue.js';
-import { closeLocalHttpServer, Delays, startLocalHttpServer } from './http-server.js';
+import { FaultQueue } from '../shared/fault-queue.js';
+import { closeLocalHttpServer, Delays, startLocalHttpServer } from '../shared/http-server.js';
 import {
   functionNotFound,
   incompleteSignature,
@@ -23,14 +23,14 @@ import {
   tooManyRequests,
   unknownOperation,
   validationError,
-} from './lambda/errors.js';
+} from './errors.js';
 import {
   assertPlainFunctionName,
   functionArn,
   parseFunctionReference,
   type FunctionReference,
-} from './lambda/function-name.js';
-import { acquireLogCapture } from './lambda/log-capture.js';
+} from './function-name.js';
+import { acquireLogCapture } from './log-capture.js';
 import {
   invoke,
   newLogStreamName,
@@ -38,10 +38,10 @@ import {
   type FunctionDefinition,
   type InvocationResult,
   type LambdaHandler,
-} from './lambda/runtime.js';
+} from './runtime.js';
 
-export { LambdaServiceError } from './lambda/errors.js';
-export type { LambdaHandler } from './lambda/runtime.js';
+export { LambdaServiceError } from './errors.js';
+export type { LambdaHandler } from './runtime.js';
 
 /** The account ID LocalStack and moto use too: obviously not a real account. */
 const ACCOUNT_ID = '000000000000';

@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncSummary } from '../../lib/sync/scheduled-sync.js';
 import type { VendorResponse } from '../../lib/token/vendor-request.js';
-import { captureLogs } from './demo/console-capture.js';
-import { withProgress } from './demo/progress.js';
+import { captureLogs } from './console-capture.js';
+import { withProgress } from './progress.js';
 import { LOCAL_VENDOR_NAME, startInvokeLocalStack, type InvokeLocalStack } from './invoke-local-stack.js';
 import { SAMPLE_BAD_RECORDS } from './sample-source.js';
 import { LOCAL_CC_SECRET_ID, LOCAL_JWT_SECRET_ID } from './stack.js';
@@ -215,10 +215,10 @@ async function main(): Promise<void> {
     console.log(`  export ${exports}`);
     console.log("  npx serverless invoke local --stage local -f tokenVendor --data '{}'");
     console.log(
-      '  npx serverless invoke local --stage local -f sqsSync --path infra/local/events/sqs-batch.json',
+      '  npx serverless invoke local --stage local -f sqsSync --path emulators/local-stack/events/sqs-batch.json',
     );
     console.log(
-      `  npx serverless invoke local --stage local -f scheduledSync --path infra/local/events/schedule.json -e SYNC_SOURCE_URL=${local.sourceUrl}`,
+      `  npx serverless invoke local --stage local -f scheduledSync --path emulators/local-stack/events/schedule.json -e SYNC_SOURCE_URL=${local.sourceUrl}`,
     );
     process.on('SIGINT', () => {
       void local.close().then(() => process.exit(0));

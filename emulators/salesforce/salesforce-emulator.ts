@@ -3,7 +3,7 @@
 // and answering with Salesforce's own error bodies. Behaviour and sources:
 // shared/reference/salesforce-behaviour.md (cited as §N in the modules under ./salesforce/).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { FaultQueue } from './fault-queue.js';
+import { FaultQueue } from '../shared/fault-queue.js';
 import {
   BodyTooLargeError,
   closeLocalHttpServer,
@@ -11,14 +11,14 @@ import {
   readBody,
   sendJson,
   startLocalHttpServer,
-} from './http-server.js';
-import { BulkIngest, type BulkFault } from './salesforce/bulk-ingest.js';
-import { executeDml } from './salesforce/dml.js';
-import { Directory } from './salesforce/directory.js';
-import { fromJson, isJsonTypeMismatch, type StoredValue } from './salesforce/field-values.js';
-import { faultMatches, playFault, type FaultTarget } from './salesforce/faults.js';
-import { LoginRateLimiter, ReplayCache } from './salesforce/login-guards.js';
-import { handleOAuth, isOAuthPath, TOKEN_PATH, type OAuthContext } from './salesforce/oauth-endpoints.js';
+} from '../shared/http-server.js';
+import { BulkIngest, type BulkFault } from './bulk-ingest.js';
+import { executeDml } from './dml.js';
+import { Directory } from './directory.js';
+import { fromJson, isJsonTypeMismatch, type StoredValue } from './field-values.js';
+import { faultMatches, playFault, type FaultTarget } from './faults.js';
+import { LoginRateLimiter, ReplayCache } from './login-guards.js';
+import { handleOAuth, isOAuthPath, TOKEN_PATH, type OAuthContext } from './oauth-endpoints.js';
 import {
   resolveOptions,
   type ConnectedAppConfig,
@@ -26,15 +26,15 @@ import {
   type SalesforceFault,
   type SalesforceStats,
   type UserConfig,
-} from './salesforce/options.js';
-import { QueryCursors } from './salesforce/query-routes.js';
-import { RecordStore, type SObjectRecord } from './salesforce/record-store.js';
-import { REST_PREFIX, RestApi } from './salesforce/rest-api.js';
-import { parseRecordId } from './salesforce/salesforce-ids.js';
-import { REST_ROUTES } from './salesforce/rest-routes.js';
-import { ApiUsage, notFound } from './salesforce/rest-types.js';
-import { OrgSchema, type SObjectDefinition } from './salesforce/schema.js';
-import { SessionStore } from './salesforce/sessions.js';
+} from './options.js';
+import { QueryCursors } from './query-routes.js';
+import { RecordStore, type SObjectRecord } from './record-store.js';
+import { REST_PREFIX, RestApi } from './rest-api.js';
+import { parseRecordId } from './salesforce-ids.js';
+import { REST_ROUTES } from './rest-routes.js';
+import { ApiUsage, notFound } from './rest-types.js';
+import { OrgSchema, type SObjectDefinition } from './schema.js';
+import { SessionStore } from './sessions.js';
 
 export type {
   ConnectedAppConfig,
@@ -45,11 +45,11 @@ export type {
   SalesforceFault,
   SalesforceStats,
   UserConfig,
-} from './salesforce/options.js';
-export type { TokenResponse } from './salesforce/token-grants.js';
-export type { BulkFault } from './salesforce/bulk-ingest.js';
-export type { FieldDef, FieldType, SObjectDefinition } from './salesforce/schema.js';
-export { SALESFORCE_ROUTE_NAMES, type SalesforceRouteName } from './salesforce/rest-types.js';
+} from './options.js';
+export type { TokenResponse } from './token-grants.js';
+export type { BulkFault } from './bulk-ingest.js';
+export type { FieldDef, FieldType, SObjectDefinition } from './schema.js';
+export { SALESFORCE_ROUTE_NAMES, type SalesforceRouteName } from './rest-types.js';
 
 /**
  * Bulk API 2.0 takes up to 150 MB of base64, about 112.5 MB of CSV, and refuses more with a JSON

@@ -1,10 +1,10 @@
 // The local stack: the package's own emulators, wired the way AWS and Salesforce are wired in
 // production, so handlers run through their real code paths. `npm start` and the integration
 // tests both build on it.
-import { generateKeyMaterial, type KeyMaterial } from '../keys/key-material.js';
-import { SalesforceEmulator } from './salesforce-emulator.js';
-import type { SalesforceEmulatorOptions } from './salesforce/options.js';
-import { SecretsManagerEmulator } from './secrets-manager-emulator.js';
+import { generateKeyMaterial, type KeyMaterial } from '../../scripts/keys/key-material.js';
+import { SalesforceEmulator } from '../salesforce/salesforce-emulator.js';
+import type { SalesforceEmulatorOptions } from '../salesforce/options.js';
+import { SecretsManagerEmulator } from '../secrets-manager/secrets-manager-emulator.js';
 
 export const LOCAL_JWT_CLIENT_ID = '3MVG9LOCAL.jwt-bearer.consumer-key';
 export const LOCAL_CC_CLIENT_ID = '3MVG9LOCAL.client-credentials.consumer-key';

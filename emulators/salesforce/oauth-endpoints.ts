@@ -1,7 +1,7 @@
 // HTTP side of /services/oauth2/{token,revoke,introspect}: form parsing and Salesforce's response
 // shapes. The grant logic itself is in token-grants.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { mediaType, sendJson } from '../http-server.js';
+import { mediaType, sendJson } from '../shared/http-server.js';
 import { NO_STORE_HEADERS, OAuthError } from './oauth-errors.js';
 import type { OAuthErrorBody, SalesforceStats } from './options.js';
 import { toId18 } from './salesforce-ids.js';

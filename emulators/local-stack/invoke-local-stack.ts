@@ -1,7 +1,7 @@
 // What `serverless invoke local --stage local` needs around it: the local stack, the Lambda
 // Invoke emulator running the token vendor under its deployed name, and a sample sync source.
 import type { Context } from 'aws-lambda';
-import { LambdaEmulator } from './lambda-emulator.js';
+import { LambdaEmulator } from '../lambda/lambda-emulator.js';
 import { sampleAccounts, startSampleSource } from './sample-source.js';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from './stack.js';
 

@@ -3,12 +3,18 @@
 // points here (DESIGN.md: "AWS endpoints come from the SDK's own configuration").
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { FaultQueue } from './fault-queue.js';
-import { closeLocalHttpServer, Delays, mediaType, readBody, startLocalHttpServer } from './http-server.js';
-import { OPERATIONS } from './secrets-manager/operations.js';
-import { AwsServiceError, SecretStore } from './secrets-manager/secret-store.js';
+import { FaultQueue } from '../shared/fault-queue.js';
+import {
+  closeLocalHttpServer,
+  Delays,
+  mediaType,
+  readBody,
+  startLocalHttpServer,
+} from '../shared/http-server.js';
+import { OPERATIONS } from './operations.js';
+import { AwsServiceError, SecretStore } from './secret-store.js';
 
-export { AwsServiceError } from './secrets-manager/secret-store.js';
+export { AwsServiceError } from './secret-store.js';
 
 const TARGET_PREFIX = 'secretsmanager.';
 const JSON_11 = 'application/x-amz-json-1.1';
