@@ -40,7 +40,6 @@ import {
   type LambdaHandler,
 } from './runtime.js';
 
-export { LambdaServiceError } from './errors.js';
 export type { LambdaHandler } from './runtime.js';
 
 /** The account ID LocalStack and moto use too: obviously not a real account. */
@@ -60,6 +59,12 @@ export interface LambdaEmulatorOptions {
   port?: number;
   /** Region in ARNs. Default AWS_REGION, else us-east-1. */
   region?: string;
+  /**
+   * Also write what handlers log to this process's stdout and stderr, as a local run expects.
+   * Default true; false keeps it to the invocation's log (what `LogType: Tail` returns), so a test
+   * can assert on it without printing it.
+   */
+  echoLogs?: boolean;
 }
 
 export interface RegisterOptions {
@@ -106,11 +111,13 @@ export class LambdaEmulator {
   readonly #delays = new Delays();
   readonly #background = new Set<Promise<void>>();
   readonly #releaseLogCapture: () => void;
+  readonly #echoLogs: boolean;
 
-  private constructor(server: Server, url: string, region: string) {
+  private constructor(server: Server, url: string, region: string, echoLogs: boolean) {
     this.#server = server;
     this.url = url;
     this.region = region;
+    this.#echoLogs = echoLogs;
     this.#releaseLogCapture = acquireLogCapture();
   }
 
@@ -122,7 +129,7 @@ export class LambdaEmulator {
       if (!box.emulator) throw new Error('emulator not ready');
       await box.emulator.#handle(req, res);
     }, opts.port);
-    box.emulator = new LambdaEmulator(server, url, region);
+    box.emulator = new LambdaEmulator(server, url, region, opts.echoLogs ?? true);
     return box.emulator;
   }
 
@@ -148,6 +155,7 @@ export class LambdaEmulator {
       timeoutMs,
       memoryMb,
       logStreamName: newLogStreamName(),
+      echoLogs: this.#echoLogs,
     });
   }
 

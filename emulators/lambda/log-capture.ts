@@ -2,7 +2,8 @@
 // Handlers run in this process, so their output is told apart by async context (AsyncLocalStorage):
 // while at least one emulator is running, the global console methods and process.stdout/stderr.write
 // are wrapped, and a call made from within an invocation (in its own code or in anything it awaits) is
-// appended to that invocation's log as well as passed through as usual. That covers console.* and
+// appended to that invocation's log and, unless the emulator was started with `echoLogs: false`,
+// passed through as usual. That covers console.* and
 // loggers writing to process.stdout (Powertools Logger does). Output made from callbacks whose async
 // resource was created outside the invocation (a socket opened earlier, say) is not attributed to it.
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -25,7 +26,11 @@ export class InvocationLog {
   readonly #chunks: string[] = [];
   #closed = false;
 
-  constructor(readonly requestId: string) {}
+  /** `echo`: also pass what is logged on to the real stdout/stderr (false: the log only). */
+  constructor(
+    readonly requestId: string,
+    readonly echo = true,
+  ) {}
 
   /** Raw text, as a write to stdout produces it. Ignored once the invocation has ended. */
   append(text: string): void {
@@ -82,6 +87,7 @@ function install(): () => void {
         return;
       }
       log.line(level, args);
+      if (!log.echo) return;
       inConsole = true;
       try {
         original.apply(console, args);
@@ -100,6 +106,12 @@ function install(): () => void {
     const wrapped: Write = function (this: unknown, chunk, ...rest) {
       const log = storage.getStore();
       if (log && !inConsole) log.append(chunkText(chunk));
+      if (log && !log.echo) {
+        // Swallowed, but a caller waiting for the write's callback must still hear back.
+        const callback = rest.at(-1);
+        if (typeof callback === 'function') process.nextTick(callback);
+        return true;
+      }
       return original.call(this, chunk, ...rest);
     };
     holder.write = wrapped;

@@ -18,6 +18,8 @@ export interface FunctionDefinition {
   timeoutMs: number;
   memoryMb: number;
   logStreamName: string;
+  /** Whether what the handler logs also reaches this process's stdout/stderr. */
+  echoLogs: boolean;
 }
 
 export interface InvocationRequest {
@@ -50,7 +52,7 @@ type Settled = { kind: 'success'; value: unknown } | { kind: 'error'; error: unk
 
 export async function invoke(fn: FunctionDefinition, request: InvocationRequest): Promise<InvocationResult> {
   const { requestId } = request;
-  const log = new InvocationLog(requestId);
+  const log = new InvocationLog(requestId, fn.echoLogs);
   const started = performance.now();
   const deadline = Date.now() + fn.timeoutMs;
   log.append(`START RequestId: ${requestId} Version: $LATEST\n`);
@@ -88,7 +90,7 @@ export function syntheticFailure(
   requestId: string,
   failure: { kind: 'error'; error: unknown } | { kind: 'timeout' },
 ): InvocationResult {
-  const log = new InvocationLog(requestId);
+  const log = new InvocationLog(requestId, fn.echoLogs);
   log.append(`START RequestId: ${requestId} Version: $LATEST\n`);
   const result = toResult(failure, fn, requestId, log);
   log.append(`END RequestId: ${requestId}\n`);
@@ -201,7 +203,7 @@ function isError(value: unknown): value is Error {
 }
 
 /** The runtime's formatError (src/utils/error.ts): the error document Invoke returns. */
-export function formatError(error: unknown): { errorType: string; errorMessage: string; trace: string[] } {
+function formatError(error: unknown): { errorType: string; errorMessage: string; trace: string[] } {
   if (isError(error)) {
     return {
       errorType: error.name,

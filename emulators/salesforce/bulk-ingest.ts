@@ -99,6 +99,8 @@ export class BulkIngest {
   readonly #jobs = new Map<string, IngestJob>();
   readonly #ids = new IdSequence('750');
   readonly #faults: BulkFault[] = [];
+  /** While set, closed jobs go InProgress and wait here instead of being scheduled. */
+  #held: (() => void)[] | undefined;
 
   constructor(
     private readonly schema: OrgSchema,
@@ -109,6 +111,18 @@ export class BulkIngest {
 
   injectFault(fault: BulkFault): void {
     this.#faults.push(fault);
+  }
+
+  /** Jobs closed from now on stay InProgress until {@link release}. */
+  hold(): void {
+    this.#held ??= [];
+  }
+
+  /** Schedules every held job, as if it had just gone InProgress, and stops holding. */
+  release(): void {
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const schedule of held) schedule();
   }
 
   create(spec: NewJob): IngestJob {
@@ -164,16 +178,20 @@ export class BulkIngest {
       if (job.state !== 'UploadComplete') return;
       job.state = 'InProgress';
       if (fault?.outcome === 'NeverCompletes') return;
-      job.timer = setTimeout(() => {
-        job.timer = undefined;
-        if (job.state !== 'InProgress') return;
-        if (fault?.outcome === 'Failed') {
-          this.#fail(job, fault.errorMessage ?? 'Unknown : Exception with unknown cause occurred.', true);
-        } else {
-          this.#process(job);
-        }
-      }, this.processingMs);
-      job.timer.unref();
+      const schedule = () => {
+        job.timer = setTimeout(() => {
+          job.timer = undefined;
+          if (job.state !== 'InProgress') return;
+          if (fault?.outcome === 'Failed') {
+            this.#fail(job, fault.errorMessage ?? 'Unknown : Exception with unknown cause occurred.', true);
+          } else {
+            this.#process(job);
+          }
+        }, this.processingMs);
+        job.timer.unref();
+      };
+      if (this.#held) this.#held.push(schedule);
+      else schedule();
     });
   }
 
@@ -308,7 +326,7 @@ export class BulkIngest {
  * integration test against a real org) and "INVALID_CROSS_REFERENCE_KEY:invalid cross reference
  * id:--" ([OBS] CLI output). Several fields are joined with commas [CHOSEN].
  */
-export function formatError(error: SaveError): string {
+function formatError(error: SaveError): string {
   const fields = error.fields.length > 0 ? `${error.fields.join(',')} ` : '';
   return `${error.statusCode}:${error.message}:${fields}--`;
 }

@@ -23,7 +23,7 @@ import {
  * "A request can provide CSV data that does not in total exceed 150 MB of base64 encoded content"
  * ([DOC] Upload Job Data); MB read as MiB [CHOSEN].
  */
-export const MAX_UPLOAD_BASE64_BYTES = 150 * 1024 * 1024;
+const MAX_UPLOAD_BASE64_BYTES = 150 * 1024 * 1024;
 
 const OPERATIONS: readonly BulkOperation[] = ['insert', 'update', 'upsert', 'delete', 'hardDelete'];
 const LINE_ENDINGS: readonly LineEnding[] = ['LF', 'CRLF'];

@@ -53,7 +53,7 @@ export interface DmlResult {
   errors: SaveError[];
 }
 
-export const ROLLED_BACK: SaveError = {
+const ROLLED_BACK: SaveError = {
   statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
   message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
   fields: [],

@@ -54,7 +54,7 @@ export async function handleOAuth(
 }
 
 /** Every token-endpoint error: HTTP 400, JSON, Cache-Control no-store (§1.4). */
-export function sendOAuthError(res: ServerResponse, body: OAuthErrorBody, status = 400): void {
+function sendOAuthError(res: ServerResponse, body: OAuthErrorBody, status = 400): void {
   sendJson(res, status, body, NO_STORE_HEADERS);
 }
 

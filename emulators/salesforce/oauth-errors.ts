@@ -3,7 +3,7 @@
 // application/json and Cache-Control no-store (help `remoteaccess_oauth_flow_errors.htm`).
 import type { OAuthErrorBody } from './options.js';
 
-export const OAUTH_ERRORS = {
+const OAUTH_ERRORS = {
   /** Bad signature, wrong certificate, garbage assertion [OBS]. Also used for the design choices below. */
   invalidAssertion: { error: 'invalid_grant', error_description: 'invalid assertion' },
   /** exp in the past: surprisingly the same text as for an expired authorization code [OBS]. */

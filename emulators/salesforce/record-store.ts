@@ -23,10 +23,6 @@ export class ObjectTable {
     }
   }
 
-  get size(): number {
-    return this.#records.size;
-  }
-
   get(id: string): SObjectRecord | undefined {
     return this.#records.get(id);
   }
@@ -136,15 +132,6 @@ export class RecordStore {
       this.#tables.set(key, table);
     }
     return table;
-  }
-
-  /** The record with this (canonical 18-character) ID, whatever its sObject. */
-  find(id: string): { table: ObjectTable; record: SObjectRecord } | undefined {
-    const sobject = this.schema.byKeyPrefix(id.slice(0, 3));
-    if (!sobject) return undefined;
-    const table = this.table(sobject);
-    const record = table.get(id);
-    return record ? { table, record } : undefined;
   }
 
   clear(): void {

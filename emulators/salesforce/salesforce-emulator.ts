@@ -214,6 +214,19 @@ export class SalesforceEmulator {
     this.#bulk.injectFault(fault);
   }
 
+  /**
+   * Bulk API 2.0 ingest jobs closed from now on stay `InProgress` until {@link releaseBulkJobs}:
+   * a test can look at a running job, or at a caller polling it, without racing the processing delay.
+   */
+  holdBulkJobs(): void {
+    this.#bulk.hold();
+  }
+
+  /** Lets every held ingest job (and every later one) be processed after `bulkProcessingMs`. */
+  releaseBulkJobs(): void {
+    this.#bulk.release();
+  }
+
   injectFault(fault: SalesforceFault): void {
     this.#faults.add(fault, fault.times ?? 1);
   }

@@ -86,7 +86,7 @@ const STANDARD_PREFIXES: Readonly<Record<string, string>> = {
 };
 
 /** The org every emulator starts with. */
-export const DEFAULT_SOBJECTS: Readonly<Record<string, SObjectDefinition>> = {
+const DEFAULT_SOBJECTS: Readonly<Record<string, SObjectDefinition>> = {
   Account: {
     fields: {
       Name: { type: 'string', length: 255, required: true, label: 'Account Name' },
@@ -168,15 +168,6 @@ export class OrgSchema {
     const schema = this.get(name);
     if (!schema) throw new Error(`no sObject ${name} is defined`);
     return schema;
-  }
-
-  byKeyPrefix(prefix: string): SObjectSchema | undefined {
-    for (const schema of this.#objects.values()) if (schema.keyPrefix === prefix) return schema;
-    return undefined;
-  }
-
-  get all(): SObjectSchema[] {
-    return [...this.#objects.values()];
   }
 
   #prefixFor(name: string): string {

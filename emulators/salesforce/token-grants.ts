@@ -10,8 +10,8 @@ import type { LoginFlow, ResolvedOptions } from './options.js';
 import { toId18 } from './salesforce-ids.js';
 import type { Session, SessionStore } from './sessions.js';
 
-export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
-export const CLIENT_CREDENTIALS_GRANT = 'client_credentials';
+const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+const CLIENT_CREDENTIALS_GRANT = 'client_credentials';
 
 export interface TokenGrantContext {
   url: string;

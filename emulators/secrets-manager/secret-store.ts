@@ -2,8 +2,8 @@
 // value becomes AWSCURRENT and the version it replaces becomes AWSPREVIOUS (what rotation does).
 import { randomBytes, randomUUID } from 'node:crypto';
 
-export const AWSCURRENT = 'AWSCURRENT';
-export const AWSPREVIOUS = 'AWSPREVIOUS';
+const AWSCURRENT = 'AWSCURRENT';
+const AWSPREVIOUS = 'AWSPREVIOUS';
 
 /** A modelled error of the AWS JSON protocol: `__type` in the body, `x-amzn-ErrorType` header. */
 export class AwsServiceError extends Error {
@@ -17,7 +17,7 @@ export class AwsServiceError extends Error {
   }
 }
 
-export const SECRET_NOT_FOUND_MESSAGE = "Secrets Manager can't find the specified secret.";
+const SECRET_NOT_FOUND_MESSAGE = "Secrets Manager can't find the specified secret.";
 
 export interface SecretValue {
   secretString?: string;

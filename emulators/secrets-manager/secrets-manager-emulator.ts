@@ -14,8 +14,6 @@ import {
 import { OPERATIONS } from './operations.js';
 import { AwsServiceError, SecretStore } from './secret-store.js';
 
-export { AwsServiceError } from './secret-store.js';
-
 const TARGET_PREFIX = 'secretsmanager.';
 const JSON_11 = 'application/x-amz-json-1.1';
 /** The account ID LocalStack and moto use too: obviously not a real account. */

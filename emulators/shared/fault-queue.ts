@@ -28,8 +28,4 @@ export class FaultQueue<F> {
   clear(): void {
     this.#queue.length = 0;
   }
-
-  get size(): number {
-    return this.#queue.length;
-  }
 }

@@ -103,16 +103,14 @@ describe('collections upsert: semantics', () => {
     });
   });
 
-  it('upserts 1,000 records in five requests of 200, quickly', async () => {
+  it('upserts 1,000 records in five requests of 200', async () => {
     const all = accounts(1000, 'bulkish');
-    const started = performance.now();
     for (let i = 0; i < 1000; i += 200) {
       const result = await upsert(all.slice(i, i + 200));
       expect(result.status).toBe(200);
       expect((result.body as { success: boolean }[]).every((item) => item.success)).toBe(true);
     }
     expect(sf.records('Account')).toHaveLength(1000);
-    expect(performance.now() - started).toBeLessThan(3000);
     expect(sf.stats.requestsByRoute['collections.upsert']).toBe(5);
   });
 });

@@ -7,9 +7,9 @@ import {
 } from '../../emulators/salesforce/salesforce-emulator.js';
 import { postForm, tokenBody, type HttpResult } from './salesforce-helpers.js';
 
-export const CLIENT_ID = '3MVG9_data_key';
-export const SECRET = 'data-secret';
-export const RUN_AS = 'data.integration@example.com';
+const CLIENT_ID = '3MVG9_data_key';
+const SECRET = 'data-secret';
+const RUN_AS = 'data.integration@example.com';
 export const V = '/services/data/v62.0';
 
 export async function startDataEmulator(
@@ -49,6 +49,7 @@ export function useDataEmulator(
   beforeEach(() => {
     sf?.clearRecords();
     sf?.clearFaults();
+    sf?.releaseBulkJobs();
     sf?.resetStats();
   });
 }

@@ -63,6 +63,7 @@ describe('SecretsManagerEmulator with the real AWS SDK', () => {
   });
 
   it('returns a secret by name and by ARN', async () => {
+    const before = Date.now();
     emulator.putSecret('app/sf', '{"flow":"jwt-bearer"}');
     const byName = await client.send(new GetSecretValueCommand({ SecretId: 'app/sf' }));
     expect(byName.SecretString).toBe('{"flow":"jwt-bearer"}');
@@ -72,7 +73,9 @@ describe('SecretsManagerEmulator with the real AWS SDK', () => {
       /^arn:aws:secretsmanager:eu-west-1:000000000000:secret:app\/sf-[A-Za-z0-9]{6}$/,
     );
     expect(byName.CreatedDate).toBeInstanceOf(Date);
-    expect(Math.abs((byName.CreatedDate?.getTime() ?? 0) - Date.now())).toBeLessThan(5_000);
+    // The AWS JSON protocol sends epoch seconds, which the SDK reads back with millisecond precision.
+    expect(byName.CreatedDate?.getTime()).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
+    expect(byName.CreatedDate?.getTime()).toBeLessThanOrEqual(Date.now());
 
     const byArn = await client.send(new GetSecretValueCommand({ SecretId: emulator.arnOf('app/sf') }));
     expect(byArn.SecretString).toBe('{"flow":"jwt-bearer"}');
@@ -211,12 +214,14 @@ describe('SecretsManagerEmulator wire protocol', () => {
   });
 
   it('returns CreatedDate as epoch seconds', async () => {
+    const before = Date.now() / 1000;
     emulator.putSecret('raw', 'value');
     const response = await rawCall('secretsmanager.GetSecretValue', { SecretId: 'raw' });
     expect(response.status).toBe(200);
     const body = (await response.json()) as Record<string, unknown>;
     expect(typeof body.CreatedDate).toBe('number');
-    expect(Math.abs((body.CreatedDate as number) - Date.now() / 1000)).toBeLessThan(5);
+    expect(body.CreatedDate as number).toBeGreaterThanOrEqual(before - 0.001);
+    expect(body.CreatedDate as number).toBeLessThanOrEqual(Date.now() / 1000);
     expect(body.SecretString).toBe('value');
   });
 
