@@ -1,12 +1,11 @@
-import { SourceReadError } from '../errors.js';
-
-import { ForbiddenKeyError, parseJsonRejectingProto } from './safe-json.js';
+import { ForbiddenKeyError, SourceReadError } from '../errors.js';
+import { parseJsonRejectingProto } from '../json.js';
 
 /** One entry of the source: a parsed value, or why its line could not be parsed. */
 export type SourceEntry = { ref: string; value: unknown } | { ref: string; error: string };
 
 export interface ReadSourceOptions {
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   timeoutMs: number;
 }
 
@@ -29,9 +28,8 @@ export async function readSource(url: string, options: ReadSourceOptions): Promi
     if (error instanceof SourceReadError) throw error;
     throw new SourceReadError(
       `Sync source ${safeUrl(url)} could not be read: ${error instanceof Error ? error.name : 'error'}`,
-      {
-        cause: error,
-      },
+      undefined,
+      { cause: error },
     );
   }
   const trimmed = text.trimStart();
