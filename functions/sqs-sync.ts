@@ -2,11 +2,12 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { readSyncEnv } from '../lib/env.js';
 import { syncSqsBatch } from '../lib/sync/sqs-batch.js';
 import { createSyncRuntime, startInvocation } from './shared/sync-runtime.js';
 
 // Built once per container; the token cache inside lives as long as the container.
-const runtime = createSyncRuntime('sf-sqs-sync');
+const runtime = createSyncRuntime('sf-sqs-sync', readSyncEnv);
 const { logger, env } = runtime;
 
 async function sync(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {

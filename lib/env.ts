@@ -151,8 +151,17 @@ export function readScheduledSyncEnv(env: NodeJS.ProcessEnv = process.env): Sche
   const e = readSyncEnv(env);
   const { sourceUrl, sobject, externalIdField } = e;
   if (!sourceUrl || !sobject || !externalIdField) {
+    const unset = {
+      SYNC_SOURCE_URL: sourceUrl,
+      SYNC_SOBJECT: sobject,
+      SYNC_EXTERNAL_ID_FIELD: externalIdField,
+    };
+    const problems = Object.entries(unset)
+      .filter(([, value]) => value === undefined)
+      .map(([field]) => ({ field, problem: 'is required for the scheduled sync' }));
     throw new ConfigurationError(
       'scheduled sync needs SYNC_SOURCE_URL, SYNC_SOBJECT and SYNC_EXTERNAL_ID_FIELD',
+      { problems },
     );
   }
   return { ...e, sourceUrl, sobject, externalIdField };
@@ -170,6 +179,7 @@ export interface PowertoolsEnv {
   metricsNamespace: string | undefined;
 }
 
+/** Reads Powertools' service name and metrics namespace; an empty string counts as unset. */
 export function readPowertoolsEnv(env: NodeJS.ProcessEnv = process.env): PowertoolsEnv {
   const e = nonEmpty(env);
   return { serviceName: e.POWERTOOLS_SERVICE_NAME, metricsNamespace: e.POWERTOOLS_METRICS_NAMESPACE };

@@ -73,12 +73,14 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Records created, updated and failed. */
 export interface OutcomeCounts {
   created: number;
   updated: number;
   failed: number;
 }
 
+/** Counts outcomes by kind. */
 export function countOutcomes(outcomes: Iterable<RecordOutcome>): OutcomeCounts {
   const counts = { created: 0, updated: 0, failed: 0 };
   for (const outcome of outcomes) {
@@ -89,6 +91,7 @@ export function countOutcomes(outcomes: Iterable<RecordOutcome>): OutcomeCounts 
   return counts;
 }
 
+/** Narrows an outcome to a failure, e.g. for `outcomes.filter(isFailure)`. */
 export function isFailure(outcome: RecordOutcome): outcome is RecordFailed {
   return !outcome.ok;
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { readSyncEnv, type SyncEnv } from '../../lib/env.js';
+import type { SyncEnv } from '../../lib/env.js';
 import type { OutcomeCounts } from '../../lib/record-outcome.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
 import { createTokenProvider } from '../../lib/token/create-token-provider.js';
@@ -19,13 +19,10 @@ export interface SyncRuntime<E extends SyncEnv = SyncEnv> {
 }
 
 /**
- * Builds the runtime at cold start. `readEnv` validates the function's settings first, so a
- * misconfigured function fails before it builds any client.
+ * Builds the runtime at cold start. `readEnv` (`readSyncEnv`, `readScheduledSyncEnv`) validates
+ * the function's settings first, so a misconfigured function fails before it builds any client.
  */
-export function createSyncRuntime<E extends SyncEnv = SyncEnv>(
-  serviceName: string,
-  readEnv: () => E = readSyncEnv as () => E,
-): SyncRuntime<E> {
+export function createSyncRuntime<E extends SyncEnv>(serviceName: string, readEnv: () => E): SyncRuntime<E> {
   const env = readEnv();
   const logger = createLogger(serviceName);
   return { logger, metrics: createMetrics(serviceName), env, tokens: createTokenProvider(env, { logger }) };
