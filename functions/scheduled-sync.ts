@@ -2,24 +2,21 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { ConfigurationError } from '../lib/errors.js';
+import { readScheduledSyncEnv } from '../lib/env.js';
 import { runScheduledSync, type SyncSummary } from '../lib/sync/scheduled-sync.js';
-import { createSyncRuntime, startInvocation } from '../lib/sync/sync-runtime.js';
+import { createSyncRuntime, startInvocation } from './shared/sync-runtime.js';
 
-const runtime = createSyncRuntime('sf-scheduled-sync');
+// Built once per container; a missing source or target fails here, at cold start.
+const runtime = createSyncRuntime('sf-scheduled-sync', readScheduledSyncEnv);
 const { logger, env } = runtime;
-if (!env.sourceUrl || !env.sobject || !env.externalIdField) {
-  throw new ConfigurationError(
-    'scheduled sync needs SYNC_SOURCE_URL, SYNC_SOBJECT and SYNC_EXTERNAL_ID_FIELD',
-  );
-}
-const target = { sourceUrl: env.sourceUrl, sobject: env.sobject, externalIdField: env.externalIdField };
 
 async function sync(_event: unknown, context: Context): Promise<SyncSummary> {
-  const { client, finish } = startInvocation(runtime, () => context.getRemainingTimeInMillis());
+  const { client, finish } = startInvocation(runtime, context);
   const summary = await runScheduledSync({
     client,
-    ...target,
+    sourceUrl: env.sourceUrl,
+    sobject: env.sobject,
+    externalIdField: env.externalIdField,
     bulkThreshold: env.bulkThreshold,
     concurrency: env.collectionsConcurrency,
     dryRun: env.dryRun,

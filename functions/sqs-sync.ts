@@ -2,15 +2,16 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { readSyncEnv } from '../lib/env.js';
 import { syncSqsBatch } from '../lib/sync/sqs-batch.js';
-import { createSyncRuntime, startInvocation } from '../lib/sync/sync-runtime.js';
+import { createSyncRuntime, startInvocation } from './shared/sync-runtime.js';
 
 // Built once per container; the token cache inside lives as long as the container.
-const runtime = createSyncRuntime('sf-sqs-sync');
+const runtime = createSyncRuntime('sf-sqs-sync', readSyncEnv);
 const { logger, env } = runtime;
 
 async function sync(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  const { client, finish } = startInvocation(runtime, () => context.getRemainingTimeInMillis());
+  const { client, finish } = startInvocation(runtime, context);
   const { response, counts } = await syncSqsBatch(event.Records, {
     client,
     defaults: { sobject: env.sobject, externalIdField: env.externalIdField },
@@ -18,6 +19,7 @@ async function sync(event: SQSEvent, context: Context): Promise<SQSBatchResponse
     concurrency: env.collectionsConcurrency,
     logger,
   }).catch((error: unknown) => {
+    // A thrown batch (every message failed) still costs what it cost: publish it.
     finish({ created: 0, updated: 0, failed: event.Records.length });
     throw error;
   });

@@ -51,3 +51,67 @@ export const DEFAULT_BULK_THRESHOLD = 2_000;
 
 /** Bulk API 2.0 accepts up to 100 MB of raw CSV per job upload; stay below it. */
 export const BULK_MAX_JOB_BYTES = 100_000_000 - 1_000_000;
+
+/**
+ * After a failed early token refresh, the still-valid cached token is served without another
+ * try for this long: during an outage callers are neither held up by, nor added to, failing logins.
+ */
+export const TOKEN_REFRESH_BACKOFF_MS = 30_000;
+
+/**
+ * A caller of the token vendor replaces its token this long before expiry. Smaller than the
+ * vendor's own margin (DEFAULT_REFRESH_MARGIN_SECONDS), so by the time a caller asks again the
+ * vendor has already refreshed, and one vendor login serves all callers.
+ */
+export const VENDOR_CALLER_REFRESH_MARGIN_MS = 60_000;
+
+/**
+ * Extra sObject Collections calls allowed per 200-record chunk to narrow a whole-request 400
+ * down to the records behind it: enough to halve 200 records to single ones for a few bad
+ * records, small next to an org's daily API allocation.
+ */
+export const DEFAULT_ISOLATION_BUDGET = 40;
+
+/**
+ * Bulk API 2.0 job-status polling backoff: Salesforce's own samples poll every few seconds;
+ * starting short finishes small jobs fast, the cap keeps long jobs from costing many API calls.
+ */
+export const BULK_POLL_MIN_DELAY_MS = 500;
+export const BULK_POLL_MAX_DELAY_MS = 10_000;
+
+/** CSV rows written per csv-stringify call: far cheaper than a call per row, with bounded memory. */
+export const CSV_STRINGIFY_BATCH_ROWS = 1_000;
+
+/**
+ * Longest record-failure message kept. Salesforce's messages can quote the refused value (a
+ * 131,072-character description that was too long, for instance); logs and summaries stay readable.
+ */
+export const MAX_FAILURE_MESSAGE = 300;
+
+/** Field names kept on one record failure; Salesforce can list every field of a large record. */
+export const MAX_FAILURE_FIELDS = 20;
+
+/** How many failures the scheduled sync's summary lists (all are counted). */
+export const SUMMARY_MAX_FAILURES = 50;
+
+/** Bounds of the scheduled sync's source read: at least 1 s, at most 60 s, else the time left. */
+export const SOURCE_READ_MIN_TIMEOUT_MS = 1_000;
+export const SOURCE_READ_MAX_TIMEOUT_MS = 60_000;
+
+/** Schema problems listed in one message; the rest are left out so a message stays short. */
+export const MAX_REPORTED_ISSUES = 10;
+
+/**
+ * Longest text value Salesforce stores (Long Text Area, 131,072 characters):
+ * https://help.salesforce.com/s/articleView?id=sf.custom_field_types.htm
+ */
+export const SALESFORCE_MAX_TEXT_LENGTH = 131_072;
+
+/** Fields allowed in one record; no sObject has more (custom-field limits stay below it). */
+export const RECORD_MAX_FIELDS = 800;
+
+/** Smallest RSA key accepted for RS256 (NIST SP 800-57 and Salesforce's certificate guidance). */
+export const MIN_RSA_BITS = 2048;
+
+/** CloudWatch namespace of the EMF metrics, unless `POWERTOOLS_METRICS_NAMESPACE` names another. */
+export const DEFAULT_METRICS_NAMESPACE = 'SfLambdaBridge';

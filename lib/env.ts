@@ -10,6 +10,7 @@ import {
   DEFAULT_SESSION_TTL_SECONDS,
 } from './constants.js';
 import { ConfigurationError } from './errors.js';
+import { formatProblems, schemaProblems, type FieldProblem } from './schema-issues.js';
 
 /**
  * The environment variables this package reads, validated once at cold start.
@@ -60,20 +61,14 @@ const envSchema = z.object({
 
 /** Reads and validates the environment; an empty string counts as unset. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): BridgeEnv {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
-  );
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    // Name the variable and the rule it breaks; the value itself is not repeated.
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
-    throw new ConfigurationError(`Invalid environment: ${problems}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(envSchema, env);
   if (e.SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS >= e.SALESFORCE_SESSION_TTL_SECONDS) {
-    throw new ConfigurationError(
-      'Invalid environment: SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS must be smaller than SALESFORCE_SESSION_TTL_SECONDS',
-    );
+    throw invalidEnvironment([
+      {
+        field: 'SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS',
+        problem: 'must be smaller than SALESFORCE_SESSION_TTL_SECONDS',
+      },
+    ]);
   }
   return {
     secretId: e.SALESFORCE_SECRET_ID,
@@ -128,9 +123,7 @@ const syncSchema = z.object({
 
 /** Reads and validates the sync functions' settings. */
 export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
-  const parsed = syncSchema.safeParse(nonEmpty(env));
-  if (!parsed.success) throw new ConfigurationError(`Invalid environment: ${describe(parsed.error)}`);
-  const e = parsed.data;
+  const e = parseEnv(syncSchema, env);
   return {
     apiVersion: e.SALESFORCE_API_VERSION,
     tokenVendorFunction: e.TOKEN_VENDOR_FUNCTION,
@@ -143,7 +136,56 @@ export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
   };
 }
 
-function nonEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+/** The scheduled sync's settings: its source and target are required. */
+export interface ScheduledSyncEnv extends SyncEnv {
+  sourceUrl: string;
+  sobject: string;
+  externalIdField: string;
+}
+
+/**
+ * Reads the sync settings and checks that the scheduled sync's source and target are set, so a
+ * misconfigured function fails at cold start rather than on its first schedule.
+ */
+export function readScheduledSyncEnv(env: NodeJS.ProcessEnv = process.env): ScheduledSyncEnv {
+  const e = readSyncEnv(env);
+  const { sourceUrl, sobject, externalIdField } = e;
+  if (!sourceUrl || !sobject || !externalIdField) {
+    const unset = {
+      SYNC_SOURCE_URL: sourceUrl,
+      SYNC_SOBJECT: sobject,
+      SYNC_EXTERNAL_ID_FIELD: externalIdField,
+    };
+    const problems = Object.entries(unset)
+      .filter(([, value]) => value === undefined)
+      .map(([field]) => ({ field, problem: 'is required for the scheduled sync' }));
+    throw new ConfigurationError(
+      'scheduled sync needs SYNC_SOURCE_URL, SYNC_SOBJECT and SYNC_EXTERNAL_ID_FIELD',
+      { problems },
+    );
+  }
+  return { ...e, sourceUrl, sobject, externalIdField };
+}
+
+/**
+ * Powertools' own settings, read here so that this module stays the one reader of the
+ * environment: they override the service name and metrics namespace a function passes
+ * (https://docs.powertools.aws.dev/lambda/typescript/latest/environment-variables/).
+ */
+export interface PowertoolsEnv {
+  /** `POWERTOOLS_SERVICE_NAME`. */
+  serviceName: string | undefined;
+  /** `POWERTOOLS_METRICS_NAMESPACE`. */
+  metricsNamespace: string | undefined;
+}
+
+/** Reads Powertools' service name and metrics namespace; an empty string counts as unset. */
+export function readPowertoolsEnv(env: NodeJS.ProcessEnv = process.env): PowertoolsEnv {
+  const e = nonEmpty(env);
+  return { serviceName: e.POWERTOOLS_SERVICE_NAME, metricsNamespace: e.POWERTOOLS_METRICS_NAMESPACE };
+}
+
+function nonEmpty(env: NodeJS.ProcessEnv): Partial<Record<string, string>> {
   return Object.fromEntries(
     Object.entries(env).filter(
       (entry): entry is [string, string] => entry[1] !== undefined && entry[1].trim() !== '',
@@ -151,7 +193,13 @@ function nonEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   );
 }
 
-// The variable and the rule it breaks; the value itself is not repeated.
-function describe(error: z.core.$ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ');
+/** Parses the set variables, naming each bad one and the rule it breaks, never its value. */
+function parseEnv<T>(schema: z.ZodMiniType<T>, env: NodeJS.ProcessEnv): T {
+  const parsed = schema.safeParse(nonEmpty(env));
+  if (!parsed.success) throw invalidEnvironment(schemaProblems(parsed.error, { root: 'environment' }));
+  return parsed.data;
+}
+
+function invalidEnvironment(problems: readonly FieldProblem[]): ConfigurationError {
+  return new ConfigurationError(`Invalid environment: ${formatProblems(problems)}`, { problems });
 }

@@ -30,14 +30,14 @@ describe('readEnv', () => {
   it('names the variable and the rule it breaks', () => {
     expect(() => readEnv({ SALESFORCE_SESSION_TTL_SECONDS: 'two hours' })).toThrow(ConfigurationError);
     expect(() => readEnv({ SALESFORCE_SESSION_TTL_SECONDS: '1.5' })).toThrow(
-      /SALESFORCE_SESSION_TTL_SECONDS must be a whole number/,
+      /SALESFORCE_SESSION_TTL_SECONDS: must be a whole number/,
     );
     expect(() => readEnv({ SALESFORCE_LOGIN_MAX_ATTEMPTS: '0' })).toThrow(
-      /SALESFORCE_LOGIN_MAX_ATTEMPTS must be at least 1/,
+      /SALESFORCE_LOGIN_MAX_ATTEMPTS: must be at least 1/,
     );
     expect(() =>
       readEnv({ SALESFORCE_SESSION_TTL_SECONDS: '600', SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: '600' }),
-    ).toThrow(/REFRESH_MARGIN_SECONDS must be smaller/);
+    ).toThrow(/REFRESH_MARGIN_SECONDS: must be smaller/);
   });
 });
 
@@ -73,7 +73,7 @@ describe('readSyncEnv', () => {
       });
     expect(bad).toThrow(ConfigurationError);
     expect(bad).toThrow(
-      /SALESFORCE_API_VERSION must look like 66.0; SYNC_SOBJECT must be a Salesforce API name; .*SYNC_COLLECTIONS_CONCURRENCY must be at most 10; SYNC_SOURCE_URL must be an http\(s\) URL; SYNC_DRY_RUN must be true or false/,
+      /SALESFORCE_API_VERSION: must look like 66.0; SYNC_SOBJECT: must be a Salesforce API name; .*SYNC_COLLECTIONS_CONCURRENCY: must be at most 10; SYNC_SOURCE_URL: must be an http\(s\) URL; SYNC_DRY_RUN: must be true or false/,
     );
     expect(bad).not.toThrow(/DELETE|ftp:|maybe/);
   });

@@ -13,9 +13,9 @@ export interface JwtAssertionClaims {
 
 export interface JwtAssertionOptions {
   /** Clock in epoch milliseconds; injectable for tests. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
   /** Seconds until `exp`; Salesforce requires at most 180. Default 180. */
-  lifetimeSeconds?: number;
+  lifetimeSeconds?: number | undefined;
 }
 
 /**

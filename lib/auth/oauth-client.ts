@@ -8,8 +8,8 @@ import {
   TOKEN_ENDPOINT_PATH,
 } from '../constants.js';
 import { SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
+import { tryParseJson } from '../json.js';
 import { hintFor } from './oauth-error-hints.js';
-import { tryParseJson } from '../try-parse-json.js';
 
 /**
  * Salesforce's token response. There is no `expires_in` in any flow, and `issued_at`
@@ -37,14 +37,14 @@ const oauthErrorSchema = z.object({ error: z.string(), error_description: z.opti
 
 export interface TokenRequestOptions {
   /** Injected fetch (tests, instrumentation). Default: the platform's `fetch`. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Per-attempt timeout. Default 10 s. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Attempts when the failure is transient (network, timeout, 5xx, 429). Default 3. */
-  maxAttempts?: number;
+  maxAttempts?: number | undefined;
   /** Backoff bounds; each delay is exponential and randomised by up to 2x. Default 200 ms to 2 s. */
-  minDelayMs?: number;
-  maxDelayMs?: number;
+  minDelayMs?: number | undefined;
+  maxDelayMs?: number | undefined;
 }
 
 /**
@@ -94,9 +94,7 @@ async function attempt(
     throw new SalesforceUnavailableError(
       `Token request to ${endpoint} failed: ${describeNetworkError(error)}`,
       undefined,
-      {
-        cause: error,
-      },
+      { cause: error },
     );
   }
   const body = tryParseJson(text);
@@ -106,23 +104,23 @@ async function attempt(
     // Never quote the body: it may hold the access token.
     throw new SalesforceUnavailableError(
       `Token endpoint ${endpoint} answered 200 without a usable token response`,
-      status,
+      { status },
     );
   }
   if (status >= 500 || status === 429) {
-    throw new SalesforceUnavailableError(`Token endpoint ${endpoint} answered HTTP ${status}`, status);
+    throw new SalesforceUnavailableError(`Token endpoint ${endpoint} answered HTTP ${status}`, { status });
   }
   const oauthError = oauthErrorSchema.safeParse(body);
   if (oauthError.success) {
     const { error, error_description: description = '' } = oauthError.data;
-    throw new SalesforceAuthError({
+    throw SalesforceAuthError.refused({
       error,
       errorDescription: description,
       status,
       hint: hintFor(error, description),
     });
   }
-  throw new SalesforceAuthError({
+  throw SalesforceAuthError.refused({
     error: `http_${status}`,
     errorDescription: `token endpoint answered HTTP ${status} without an OAuth error body`,
     status,

@@ -1,7 +1,7 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { MIN_RSA_BITS } from '../constants.js';
 import { PrivateKeyError } from '../errors.js';
 
-const MIN_RSA_BITS = 2048;
 const PEM_LABEL = /-----BEGIN ([A-Z0-9 ]+)-----/;
 
 /**

@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import type { MergedItem } from '../sync/merge-duplicates.js';
+import { CSV_STRINGIFY_BATCH_ROWS } from '../constants.js';
+import type { MergedItem } from '../record-outcome.js';
 
 /** Bulk API 2.0's marker for "set this field to null"; an empty cell leaves the field unchanged. */
 export const BULK_NULL = '#N/A';
@@ -22,7 +23,7 @@ export function toCsvParts(items: readonly MergedItem[], maxBytes: number): CsvJ
   const header = stringify([columns], { eof: true, record_delimiter: 'unix' });
   // Rows are grouped by an upper bound of their CSV size (every byte doubled by quoting, plus
   // quotes and separators), which keeps every part under the limit without measuring each line,
-  // and are written STRINGIFY_BATCH at a time: far cheaper than a stringify call per row, while
+  // and are written CSV_STRINGIFY_BATCH_ROWS at a time: far cheaper than a stringify call per row, while
   // only that many rows of cells exist at once.
   const parts: CsvJobPart[] = [];
   let part: { items: MergedItem[]; chunks: string[]; pending: string[][]; bound: number } | undefined;
@@ -45,13 +46,12 @@ export function toCsvParts(items: readonly MergedItem[], maxBytes: number): CsvJ
     part.items.push(item);
     part.pending.push(cells);
     part.bound += bound;
-    if (part.pending.length >= STRINGIFY_BATCH) drain();
+    if (part.pending.length >= CSV_STRINGIFY_BATCH_ROWS) drain();
   }
   close();
   return parts;
 }
 
-const STRINGIFY_BATCH = 1_000;
 const STRINGIFY_OPTIONS = { eof: true, record_delimiter: 'unix', quoted_match: /^\s|\s$/ } as const;
 
 function flatten(record: Record<string, unknown>): Record<string, unknown> {

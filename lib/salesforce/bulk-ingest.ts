@@ -1,21 +1,26 @@
 import { parse } from 'csv-parse/sync';
-import { BULK_MAX_JOB_BYTES } from '../constants.js';
-import { failAll, type MergedItem } from '../sync/merge-duplicates.js';
-import { failed, type RecordOutcome } from '../sync/record-outcome.js';
+import { BULK_MAX_JOB_BYTES, BULK_POLL_MAX_DELAY_MS, BULK_POLL_MIN_DELAY_MS } from '../constants.js';
+import {
+  errorCode,
+  errorMessage,
+  failAll,
+  failed,
+  type MergedItem,
+  type RecordOutcome,
+} from '../record-outcome.js';
 import { toCsvParts, type CsvJobPart } from './bulk-csv.js';
-import { errorCode, errorMessage } from './collections-upsert.js';
 import type { SalesforceRestClient } from './rest-client.js';
 
 export interface BulkUpsertOptions {
   sobject: string;
   externalIdField: string;
   /** Raw CSV bytes per job (one upload per job). Default just under 100 MB. */
-  maxJobBytes?: number;
+  maxJobBytes?: number | undefined;
   /** Job-status polling backoff bounds. Default 500 ms to 10 s. */
-  pollMinMs?: number;
-  pollMaxMs?: number;
+  pollMinMs?: number | undefined;
+  pollMaxMs?: number | undefined;
   /** Told each job's id and final state, for logs. */
-  onJob?: (job: { id: string; state: string; records: number }) => void;
+  onJob?: ((job: { id: string; state: string; records: number }) => void) | undefined;
 }
 
 interface JobInfo {
@@ -113,12 +118,12 @@ async function waitForJob(
   id: string,
   options: BulkUpsertOptions,
 ): Promise<JobInfo> {
-  let delay = options.pollMinMs ?? 500;
+  let delay = options.pollMinMs ?? BULK_POLL_MIN_DELAY_MS;
   for (;;) {
     const { body } = await client.request<JobInfo>('GET', `/jobs/ingest/${id}`);
     if (TERMINAL.has(body.state) || client.remainingMs() < delay) return body;
     await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 1.5, options.pollMaxMs ?? 10_000);
+    delay = Math.min(delay * 1.5, options.pollMaxMs ?? BULK_POLL_MAX_DELAY_MS);
   }
 }
 
@@ -166,7 +171,6 @@ async function readResults(
   });
 }
 
-/** Reads a results CSV, keeping only the columns named: the echoed record fields are not needed. */
 /**
  * Reads a results CSV into `into`, keyed by lower-cased external ID, keeping only the columns
  * named (the echoed record fields are not needed) and building no array of all rows.
@@ -194,7 +198,7 @@ async function readCsvInto(
 export function parseBulkError(text: string | undefined): {
   statusCode: string;
   message: string;
-  fields?: string[];
+  fields?: string[] | undefined;
 } {
   if (text === undefined)
     return { statusCode: 'UNPROCESSED', message: 'Salesforce returned no result for this record' };
@@ -207,6 +211,6 @@ export function parseBulkError(text: string | undefined): {
   return {
     statusCode: match[1] ?? 'BULK_ROW_FAILED',
     message: match[2] ?? '',
-    ...(fields?.length ? { fields } : {}),
+    fields: fields?.length ? fields : undefined,
   };
 }

@@ -1,18 +1,27 @@
 import pMap from 'p-map';
-import { COLLECTIONS_MAX_RECORDS, DEFAULT_COLLECTIONS_CONCURRENCY } from '../constants.js';
-import { RequestLimitExceededError, SalesforceApiError, SfBridgeError } from '../errors.js';
-import { failAll, type MergedItem } from '../sync/merge-duplicates.js';
-import type { RecordOutcome } from '../sync/record-outcome.js';
-import { failed } from '../sync/record-outcome.js';
+import {
+  COLLECTIONS_MAX_RECORDS,
+  DEFAULT_COLLECTIONS_CONCURRENCY,
+  DEFAULT_ISOLATION_BUDGET,
+} from '../constants.js';
+import { RequestLimitExceededError, SalesforceApiError } from '../errors.js';
+import {
+  errorCode,
+  errorMessage,
+  failAll,
+  failed,
+  type MergedItem,
+  type RecordOutcome,
+} from '../record-outcome.js';
 import type { SalesforceRestClient } from './rest-client.js';
 
 export interface CollectionsUpsertOptions {
   sobject: string;
   externalIdField: string;
   /** Chunks in flight at once. Default 3. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Extra calls allowed per chunk to isolate the records behind a whole-request 400. Default 40. */
-  isolationBudget?: number;
+  isolationBudget?: number | undefined;
 }
 
 interface UpsertResult {
@@ -59,7 +68,8 @@ export async function upsertWithCollections(
     }
   };
   const chunks = chunked(items, COLLECTIONS_MAX_RECORDS);
-  const results = await pMap(chunks, (chunk) => send(chunk, { calls: options.isolationBudget ?? 40 }), {
+  const budget = options.isolationBudget ?? DEFAULT_ISOLATION_BUDGET;
+  const results = await pMap(chunks, (chunk) => send(chunk, { calls: budget }), {
     concurrency: options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY,
   });
   return results.flat();
@@ -117,17 +127,6 @@ function mapResults(chunk: readonly MergedItem[], results: UpsertResult[]): Reco
       ),
     );
   });
-}
-
-export function errorCode(error: unknown): string {
-  if (error instanceof SalesforceApiError) return error.errorCode;
-  if (error instanceof SfBridgeError) return error.code;
-  return 'UNKNOWN_ERROR';
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof SalesforceApiError) return error.errors[0]?.message ?? error.message;
-  return error instanceof Error ? error.message : String(error);
 }
 
 function chunked<T>(items: readonly T[], size: number): T[][] {

@@ -14,39 +14,39 @@ import {
   SalesforceUnavailableError,
   type SalesforceErrorItem,
 } from '../errors.js';
+import type { TokenProvider } from '../token/caching-token-provider.js';
 import type { SalesforceToken } from '../token/salesforce-token.js';
-import type { TokenProvider } from '../token/token-provider.js';
 import { parseLimitInfo, type ApiUsage } from './limit-info.js';
 import { parseErrorBody, retryAfterMs } from './rest-responses.js';
 
 export interface RestClientOptions {
   tokens: TokenProvider;
   /** `SALESFORCE_API_VERSION`, e.g. `66.0`. */
-  apiVersion?: string;
-  fetch?: typeof fetch;
+  apiVersion?: string | undefined;
+  fetch?: typeof fetch | undefined;
   /** Attempts for 5xx, 429, network errors and timeouts. Default 4. */
-  maxAttempts?: number;
-  minDelayMs?: number;
-  maxDelayMs?: number;
+  maxAttempts?: number | undefined;
+  minDelayMs?: number | undefined;
+  maxDelayMs?: number | undefined;
   /** Upper bound of one request; the deadline may cut it shorter. Default 60 s. */
-  requestTimeoutMs?: number;
+  requestTimeoutMs?: number | undefined;
   /** Epoch ms by which every call must be over, e.g. from the Lambda context. Default: none. */
-  deadline?: () => number;
+  deadline?: (() => number) | undefined;
   /** Told the API usage from every response that carries `Sforce-Limit-Info`. */
-  onApiUsage?: (usage: ApiUsage) => void;
+  onApiUsage?: ((usage: ApiUsage) => void) | undefined;
 }
 
 export interface RestRequest {
   /** JSON body; sent with `Content-Type: application/json`. */
   json?: unknown;
   /** Raw body with its content type (e.g. CSV for Bulk API 2.0). */
-  body?: string;
-  contentType?: string;
+  body?: string | undefined;
+  contentType?: string | undefined;
   /** `json` (default) parses the answer; `text` returns it as is (CSV results). */
-  accept?: 'json' | 'text';
-  headers?: Record<string, string>;
+  accept?: 'json' | 'text' | undefined;
+  headers?: Record<string, string> | undefined;
   /** Retry transient failures (default true). Off for calls that must not repeat, e.g. a Bulk upload. */
-  retry?: boolean;
+  retry?: boolean | undefined;
 }
 
 export interface RestResponse<T> {
@@ -169,7 +169,7 @@ export class SalesforceRestClient {
       response = await (this.#options.fetch ?? fetch)(url, {
         method,
         headers,
-        ...(body === undefined ? {} : { body }),
+        body: body ?? null,
         signal: AbortSignal.timeout(timeoutMs),
       });
       text = await response.text();
@@ -203,17 +203,15 @@ export class SalesforceRestClient {
       throw new SessionExpired(errors);
     }
     if (status === 403 && errors.some((e) => e.errorCode === 'REQUEST_LIMIT_EXCEEDED')) {
-      throw new AbortError(new RequestLimitExceededError(method, path, status, errors));
+      throw new AbortError(RequestLimitExceededError.fromResponse(method, path, status, errors));
     }
     if (status >= 500 || status === 429) {
-      const error = new SalesforceUnavailableError(
+      throw new SalesforceUnavailableError(
         `Salesforce ${method} ${path} answered HTTP ${status}${errors[0] ? ` (${errors[0].errorCode})` : ''}`,
-        status,
+        { status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) },
       );
-      error.retryAfterMs = retryAfterMs(response.headers.get('retry-after'));
-      throw error;
     }
-    throw new AbortError(new SalesforceApiError(method, path, status, errors));
+    throw new AbortError(SalesforceApiError.fromResponse(method, path, status, errors));
   }
 }
 
@@ -231,13 +229,13 @@ function parseSuccess(
     // A truncated or non-JSON success body: retrying is safe for the idempotent calls we make.
     throw new SalesforceUnavailableError(
       `Salesforce ${method} ${path} answered ${status} with a body that is not JSON`,
-      status,
+      { status },
     );
   }
 }
 
 function sessionError(method: string, path: string, error: SessionExpired): SalesforceApiError {
-  return new SalesforceApiError(method, path, 401, error.errors);
+  return SalesforceApiError.fromResponse(method, path, 401, error.errors);
 }
 
 function sleep(ms: number): Promise<void> {

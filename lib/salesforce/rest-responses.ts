@@ -1,5 +1,5 @@
 import type { SalesforceErrorItem } from '../errors.js';
-import { tryParseJson } from '../try-parse-json.js';
+import { tryParseJson } from '../json.js';
 
 /**
  * Reads Salesforce's REST error body, `[{message, errorCode, fields?}]`; an HTML page or
@@ -17,9 +17,7 @@ export function parseErrorBody(text: string): SalesforceErrorItem[] {
       {
         errorCode,
         message: typeof message === 'string' ? message : '',
-        ...(Array.isArray(fields)
-          ? { fields: fields.filter((f): f is string => typeof f === 'string') }
-          : {}),
+        fields: Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : undefined,
       },
     ];
   });

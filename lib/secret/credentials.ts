@@ -3,7 +3,8 @@ import * as z from 'zod/mini';
 import { normaliseLoginUrl } from '../auth/login-url.js';
 import { importRsaPrivateKey, looksLikePem } from '../auth/private-key.js';
 import type { BridgeEnv } from '../env.js';
-import { SecretFormatError, type FieldProblem } from '../errors.js';
+import { SecretFormatError } from '../errors.js';
+import { schemaProblems, type FieldProblem } from '../schema-issues.js';
 
 export type SalesforceFlow = 'jwt-bearer' | 'client-credentials';
 
@@ -35,17 +36,20 @@ const text = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
   .check(z.trim(), z.minLength(1, 'must not be empty'));
 
-const secretSchema = z.strictObject({
-  flow: z.optional(
-    z.enum(['jwt-bearer', 'client-credentials'], { error: 'must be "jwt-bearer" or "client-credentials"' }),
-  ),
-  loginUrl: text,
-  clientId: text,
-  username: z.optional(text),
-  privateKey: z.optional(text),
-  clientSecret: z.optional(text),
-  audience: z.optional(text),
-});
+const secretSchema = z.strictObject(
+  {
+    flow: z.optional(
+      z.enum(['jwt-bearer', 'client-credentials'], { error: 'must be "jwt-bearer" or "client-credentials"' }),
+    ),
+    loginUrl: text,
+    clientId: text,
+    username: z.optional(text),
+    privateKey: z.optional(text),
+    clientSecret: z.optional(text),
+    audience: z.optional(text),
+  },
+  { error: 'must be a JSON object' },
+);
 type SecretFields = z.infer<typeof secretSchema>;
 
 /**
@@ -64,7 +68,7 @@ export function parseCredentials(
   const trimmed = secretString.trim();
   if (trimmed.startsWith('{')) return fromJson(trimmed, secretId);
   if (looksLikePem(trimmed)) return fromBarePem(trimmed, secretId, env);
-  throw new SecretFormatError(secretId, [
+  throw SecretFormatError.inSecret(secretId, [
     { field: 'SecretString', problem: 'is neither a JSON object nor a PEM private key' },
   ]);
 }
@@ -75,24 +79,11 @@ function fromJson(json: string, secretId: string): SalesforceCredentials {
     data = JSON.parse(json);
   } catch {
     // JSON.parse's message quotes the input around the error, so it is not passed on.
-    throw new SecretFormatError(secretId, [{ field: 'SecretString', problem: 'is not valid JSON' }]);
+    throw SecretFormatError.inSecret(secretId, [{ field: 'SecretString', problem: 'is not valid JSON' }]);
   }
   const parsed = secretSchema.safeParse(data);
   if (!parsed.success) {
-    const problems = parsed.error.issues.flatMap((issue): FieldProblem[] =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({
-            field: safeFieldName(key),
-            problem: 'is not a known field (check its spelling)',
-          }))
-        : [
-            {
-              field: issue.path.join('.') || 'SecretString',
-              problem: issue.path.length ? issue.message : 'must be a JSON object',
-            },
-          ],
-    );
-    throw new SecretFormatError(secretId, problems);
+    throw SecretFormatError.inSecret(secretId, schemaProblems(parsed.error, { root: 'SecretString' }));
   }
   return build(parsed.data, secretId, (field) => field);
 }
@@ -111,7 +102,7 @@ function fromBarePem(pem: string, secretId: string, env: CredentialsEnv): Salesf
       field: ENV_NAMES[field] ?? field,
       problem: 'is required when the secret is a bare PEM key',
     }));
-  if (missing.length) throw new SecretFormatError(secretId, missing);
+  if (missing.length) throw SecretFormatError.inSecret(secretId, missing);
   const fields: SecretFields = {
     flow: 'jwt-bearer',
     loginUrl: env.loginUrl ?? '',
@@ -153,7 +144,7 @@ function build(
   } else if (!fields.clientSecret) {
     problems.push({ field: 'clientSecret', problem: 'is required for the client-credentials flow' });
   }
-  if (problems.length || !flow || 'problem' in loginUrl) throw new SecretFormatError(secretId, problems);
+  if (problems.length || !flow || 'problem' in loginUrl) throw SecretFormatError.inSecret(secretId, problems);
 
   if (flow === 'client-credentials') {
     return {
@@ -177,12 +168,4 @@ function inferFlow(fields: SecretFields): SalesforceFlow | undefined {
   if (fields.privateKey && !fields.clientSecret) return 'jwt-bearer';
   if (fields.clientSecret && !fields.privateKey) return 'client-credentials';
   return undefined;
-}
-
-/**
- * An unknown key is named only when it looks like a field name: a secret pasted into the key
- * column of the console's key/value editor must not come back in an error message.
- */
-function safeFieldName(key: string): string {
-  return /^[A-Za-z][A-Za-z0-9_-]{0,39}$/.test(key) ? key : '(a key that is not a field name, not shown)';
 }

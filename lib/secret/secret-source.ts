@@ -8,14 +8,14 @@ export interface SecretSourceOptions {
   /** Name or ARN of the credentials secret (`SALESFORCE_SECRET_ID`). */
   secretId: string;
   /** Seconds a fetched secret is reused (`SALESFORCE_SECRET_MAX_AGE`). Default 300. */
-  maxAgeSeconds?: number;
+  maxAgeSeconds?: number | undefined;
   /** Env fallbacks for a bare-PEM secret. Default: none. */
-  env?: CredentialsEnv;
+  env?: CredentialsEnv | undefined;
   /**
    * The Secrets Manager client. Default: a client configured by the SDK's own env vars
    * (`AWS_REGION`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`, ...).
    */
-  client?: SecretsManagerClient;
+  client?: SecretsManagerClient | undefined;
 }
 
 const NO_ENV: CredentialsEnv = {
@@ -48,7 +48,7 @@ export class SecretSource {
    * The current credentials. `forceFetch` skips the cache: used after Salesforce rejected the
    * credentials, in case the secret was rotated since it was cached.
    */
-  async getCredentials(options: { forceFetch?: boolean } = {}): Promise<SalesforceCredentials> {
+  async getCredentials(options: { forceFetch?: boolean | undefined } = {}): Promise<SalesforceCredentials> {
     const text = await this.#fetch(options.forceFetch ?? false);
     if (this.#last?.text === text) return this.#last.credentials;
     const credentials = parseCredentials(text, this.secretId, this.#env);
@@ -65,12 +65,14 @@ export class SecretSource {
       const detail = aws
         ? `${aws.name}${aws.message ? ` (${aws.message})` : ''}`
         : 'no answer from Secrets Manager';
-      throw new SecretFetchError(`Could not read secret "${this.secretId}": ${detail}`, aws?.name, {
-        cause: error,
-      });
+      throw new SecretFetchError(
+        `Could not read secret "${this.secretId}": ${detail}`,
+        { awsErrorName: aws?.name },
+        { cause: error },
+      );
     }
     if (typeof value !== 'string') {
-      throw new SecretFormatError(this.secretId, [
+      throw SecretFormatError.inSecret(this.secretId, [
         {
           field: 'SecretString',
           problem: 'is missing (binary secrets are not supported; store JSON or a PEM string)',

@@ -1,13 +1,4 @@
-import { failed, type RecordOutcome, type SyncItem } from './record-outcome.js';
-
-/** Several items for one external ID, merged into the one record Salesforce will see. */
-export interface MergedItem {
-  /** The external ID, lower-cased: the key Salesforce matches on. */
-  externalId: string;
-  /** Every caller reference that shares this external ID, in input order. */
-  refs: string[];
-  record: Record<string, unknown>;
-}
+import type { MergedItem, SyncItem } from '../record-outcome.js';
 
 /**
  * Folds items that share an external ID value into one record, later fields winning.
@@ -29,14 +20,4 @@ export function mergeByExternalId(items: readonly SyncItem[], externalIdField: s
     }
   }
   return [...byId.values()];
-}
-
-/** The same failure for every reference behind the given merged items. */
-export function failAll(
-  items: readonly MergedItem[],
-  statusCode: string,
-  message: string,
-  fields?: string[],
-): RecordOutcome[] {
-  return items.flatMap((item) => item.refs.map((ref) => failed(ref, statusCode, message, fields)));
 }

@@ -1,11 +1,9 @@
 import * as z from 'zod/mini';
+import { RECORD_MAX_FIELDS as MAX_FIELDS, SALESFORCE_MAX_TEXT_LENGTH as MAX_TEXT } from '../constants.js';
+import { describeIssues } from '../schema-issues.js';
 
 /** Salesforce API names: a letter, then letters, digits and underscores (e.g. `Ext_Id__c`, `Account`). */
 const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
-
-/** Longest text value Salesforce stores (Long Text Area, 131,072 characters). */
-const MAX_TEXT = 131_072;
-const MAX_FIELDS = 800;
 
 const scalar = z.union([
   z.string().check(z.maxLength(MAX_TEXT, `is longer than ${MAX_TEXT} characters`)),
@@ -29,31 +27,21 @@ export const recordSchema = z
 export type SyncRecord = z.infer<typeof recordSchema>;
 
 /** The SQS message body: `{"sobject"?, "externalIdField"?, "record": {...}}`. */
-export const messageSchema = z.strictObject({
-  sobject: z.optional(z.string().check(z.regex(API_NAME, 'is not a Salesforce object name'))),
-  externalIdField: z.optional(z.string().check(z.regex(API_NAME, 'is not a Salesforce field name'))),
-  record: recordSchema,
-});
+export const messageSchema = z.strictObject(
+  {
+    sobject: z.optional(z.string().check(z.regex(API_NAME, 'is not a Salesforce object name'))),
+    externalIdField: z.optional(z.string().check(z.regex(API_NAME, 'is not a Salesforce field name'))),
+    record: recordSchema,
+  },
+  { error: 'must be a JSON object' },
+);
 
-/** Human-readable problems of a failed parse, by path; values are never quoted. */
-export function describeIssues(error: z.core.$ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((issue) => {
-      // Keys come from the input: only API-name-shaped ones (short by definition) are repeated.
-      const path = issue.path.map((p) => (typeof p === 'string' && API_NAME.test(p) ? p : '?')).join('.');
-      if (issue.code === 'invalid_key') {
-        const parent = path.split('.').slice(0, -1).join('.');
-        return `${parent ? `${parent}: ` : ''}a key is not a Salesforce field name`;
-      }
-      if (issue.code === 'unrecognized_keys') {
-        const named = issue.keys.filter((k) => API_NAME.test(k));
-        const unnamed = named.length < issue.keys.length ? ' and keys that are not field names' : '';
-        return `unknown field(s) ${named.length ? named.join(', ') : '(not shown)'}${unnamed}`;
-      }
-      return `${path || 'body'}: ${issue.message}`;
-    })
-    .join('; ');
+/**
+ * Problems of a failed message or record parse, by path; values are never quoted, and of the
+ * keys, which come from the input, only API-name-shaped ones (short by definition) are repeated.
+ */
+export function describeRecordIssues(error: z.core.$ZodError): string {
+  return describeIssues(error, { root: 'body', shownKeys: API_NAME });
 }
 
 /** The external ID value, when the record has a usable one. */

@@ -1,18 +1,18 @@
 import { DEFAULT_BULK_THRESHOLD } from '../constants.js';
 import { upsertWithBulk, type BulkUpsertOptions } from '../salesforce/bulk-ingest.js';
+import type { RecordOutcome, SyncItem } from '../record-outcome.js';
 import { upsertWithCollections } from '../salesforce/collections-upsert.js';
 import type { SalesforceRestClient } from '../salesforce/rest-client.js';
 import { mergeByExternalId } from './merge-duplicates.js';
-import type { RecordOutcome, SyncItem } from './record-outcome.js';
 
 export interface UpsertRecordsOptions {
   sobject: string;
   externalIdField: string;
   /** More records than this go through Bulk API 2.0 (`SYNC_BULK_THRESHOLD`, default 2000). */
-  bulkThreshold?: number;
+  bulkThreshold?: number | undefined;
   /** Collections calls in flight at once. Default 3. */
-  concurrency?: number;
-  bulk?: Omit<BulkUpsertOptions, 'sobject' | 'externalIdField'>;
+  concurrency?: number | undefined;
+  bulk?: Omit<BulkUpsertOptions, 'sobject' | 'externalIdField'> | undefined;
 }
 
 export interface UpsertRecordsResult {
@@ -35,9 +35,8 @@ export async function upsertRecords(
   if (merged.length > (options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD)) {
     return { api: 'bulk', outcomes: await upsertWithBulk(client, merged, { ...options.bulk, ...target }) };
   }
-  const concurrency = options.concurrency === undefined ? {} : { concurrency: options.concurrency };
   return {
     api: 'collections',
-    outcomes: await upsertWithCollections(client, merged, { ...target, ...concurrency }),
+    outcomes: await upsertWithCollections(client, merged, { ...target, concurrency: options.concurrency }),
   };
 }

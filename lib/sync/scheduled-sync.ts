@@ -1,27 +1,35 @@
+import {
+  SOURCE_READ_MAX_TIMEOUT_MS,
+  SOURCE_READ_MIN_TIMEOUT_MS,
+  SUMMARY_MAX_FAILURES,
+} from '../constants.js';
+import {
+  countOutcomes,
+  failed,
+  isFailure,
+  type RecordFailed,
+  type RecordOutcome,
+  type SyncItem,
+} from '../record-outcome.js';
 import type { SalesforceRestClient } from '../salesforce/rest-client.js';
-import { failed, type RecordFailed, type RecordOutcome, type SyncItem } from './record-outcome.js';
-import { describeIssues, externalIdOf, recordSchema } from './record-schema.js';
+import { describeRecordIssues, externalIdOf, recordSchema } from './record-schema.js';
 import { upsertRecords } from './record-sync.js';
 import { readSource } from './source-reader.js';
-import { countOutcomes, isFailure } from './sync-report.js';
-
-/** How many failures the summary lists (all are counted). */
-export const SUMMARY_MAX_FAILURES = 50;
 
 export interface ScheduledSyncOptions {
   client: SalesforceRestClient;
   sourceUrl: string;
   sobject: string;
   externalIdField: string;
-  bulkThreshold?: number;
-  concurrency?: number;
-  dryRun?: boolean;
-  fetch?: typeof fetch;
+  bulkThreshold?: number | undefined;
+  concurrency?: number | undefined;
+  dryRun?: boolean | undefined;
+  fetch?: typeof fetch | undefined;
 }
 
 export interface SyncFailure {
   ref: string;
-  externalId?: string;
+  externalId?: string | undefined;
   statusCode: string;
   message: string;
 }
@@ -48,8 +56,11 @@ export interface SyncSummary {
 export async function runScheduledSync(options: ScheduledSyncOptions): Promise<SyncSummary> {
   const started = Date.now();
   const entries = await readSource(options.sourceUrl, {
-    timeoutMs: Math.max(1_000, Math.min(60_000, options.client.remainingMs())),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    timeoutMs: Math.max(
+      SOURCE_READ_MIN_TIMEOUT_MS,
+      Math.min(SOURCE_READ_MAX_TIMEOUT_MS, options.client.remainingMs()),
+    ),
+    fetch: options.fetch,
   });
   const refused: RecordFailed[] = [];
   const items: SyncItem[] = [];
@@ -61,7 +72,7 @@ export async function runScheduledSync(options: ScheduledSyncOptions): Promise<S
     }
     const record = recordSchema.safeParse(entry.value);
     if (!record.success) {
-      refused.push(failed(entry.ref, 'INVALID_RECORD', describeIssues(record.error)));
+      refused.push(failed(entry.ref, 'INVALID_RECORD', describeRecordIssues(record.error)));
       continue;
     }
     const externalId = externalIdOf(record.data, options.externalIdField);
@@ -83,8 +94,8 @@ export async function runScheduledSync(options: ScheduledSyncOptions): Promise<S
       : await upsertRecords(options.client, items, {
           sobject: options.sobject,
           externalIdField: options.externalIdField,
-          ...(options.bulkThreshold === undefined ? {} : { bulkThreshold: options.bulkThreshold }),
-          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+          bulkThreshold: options.bulkThreshold,
+          concurrency: options.concurrency,
         });
   const outcomes: RecordOutcome[] = result.outcomes;
   const counts = countOutcomes(outcomes);
@@ -94,15 +105,12 @@ export async function runScheduledSync(options: ScheduledSyncOptions): Promise<S
     created: counts.created,
     updated: counts.updated,
     failed: failures.length,
-    failures: failures.slice(0, SUMMARY_MAX_FAILURES).map((f) => {
-      const externalId = externalIds.get(f.ref);
-      return {
-        ref: f.ref,
-        ...(externalId ? { externalId } : {}),
-        statusCode: f.statusCode,
-        message: f.message,
-      };
-    }),
+    failures: failures.slice(0, SUMMARY_MAX_FAILURES).map((f) => ({
+      ref: f.ref,
+      externalId: externalIds.get(f.ref),
+      statusCode: f.statusCode,
+      message: f.message,
+    })),
     apiCalls: options.client.apiCalls,
     durationMs: Date.now() - started,
     api: result.api,

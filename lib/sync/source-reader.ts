@@ -1,12 +1,11 @@
-import { SourceReadError } from '../errors.js';
-
-import { ForbiddenKeyError, parseJsonRejectingProto } from './safe-json.js';
+import { ForbiddenKeyError, SourceReadError } from '../errors.js';
+import { parseJsonRejectingProto } from '../json.js';
 
 /** One entry of the source: a parsed value, or why its line could not be parsed. */
 export type SourceEntry = { ref: string; value: unknown } | { ref: string; error: string };
 
 export interface ReadSourceOptions {
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   timeoutMs: number;
 }
 
@@ -29,9 +28,8 @@ export async function readSource(url: string, options: ReadSourceOptions): Promi
     if (error instanceof SourceReadError) throw error;
     throw new SourceReadError(
       `Sync source ${safeUrl(url)} could not be read: ${error instanceof Error ? error.name : 'error'}`,
-      {
-        cause: error,
-      },
+      undefined,
+      { cause: error },
     );
   }
   const trimmed = text.trimStart();
@@ -40,11 +38,18 @@ export async function readSource(url: string, options: ReadSourceOptions): Promi
       const values = parseJsonRejectingProto(trimmed) as unknown[];
       return values.map((value, index) => ({ ref: `#${index}`, value }));
     } catch (error) {
-      // NDJSON whose first line happens to be an array (a bad record) is still NDJSON: its
-      // first line parses on its own. A broken JSON array's first line does not.
+      // A `__proto__` key means the text is valid JSON: a JSON array, refused as a whole, even
+      // on one line. Otherwise, NDJSON whose first line happens to be an array (a bad record)
+      // is still NDJSON: its first line parses on its own. A broken JSON array's first line does not.
+      if (error instanceof ForbiddenKeyError) {
+        throw new SourceReadError(
+          `Sync source ${safeUrl(url)} starts like a JSON array but ${error.message}`,
+        );
+      }
       if (!firstLineIsJson(trimmed)) {
-        const reason = error instanceof ForbiddenKeyError ? error.message : 'it is not valid JSON';
-        throw new SourceReadError(`Sync source ${safeUrl(url)} starts like a JSON array but ${reason}`);
+        throw new SourceReadError(
+          `Sync source ${safeUrl(url)} starts like a JSON array but it is not valid JSON`,
+        );
       }
     }
   }

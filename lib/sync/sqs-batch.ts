@@ -1,21 +1,26 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
-import { BatchFailedError } from '../errors.js';
-
+import { BatchFailedError, ForbiddenKeyError } from '../errors.js';
+import { parseJsonRejectingProto } from '../json.js';
+import {
+  countOutcomes,
+  failed,
+  type OutcomeCounts,
+  type RecordFailed,
+  type RecordOutcome,
+  type SyncItem,
+} from '../record-outcome.js';
 import type { SalesforceRestClient } from '../salesforce/rest-client.js';
 import type { ProviderLogger } from '../token/token-provider.js';
-import { failed, type RecordFailed, type RecordOutcome, type SyncItem } from './record-outcome.js';
-import { describeIssues, externalIdOf, messageSchema } from './record-schema.js';
+import { describeRecordIssues, externalIdOf, messageSchema } from './record-schema.js';
 import { upsertRecords } from './record-sync.js';
-import { ForbiddenKeyError, parseJsonRejectingProto } from './safe-json.js';
-import { countOutcomes, type OutcomeCounts } from './sync-report.js';
 
 export interface SqsSyncOptions {
   client: SalesforceRestClient;
   /** `SYNC_SOBJECT` / `SYNC_EXTERNAL_ID_FIELD`, used when a message does not name its own. */
   defaults: { sobject: string | undefined; externalIdField: string | undefined };
-  bulkThreshold?: number;
-  concurrency?: number;
-  logger?: Pick<ProviderLogger, 'warn'>;
+  bulkThreshold?: number | undefined;
+  concurrency?: number | undefined;
+  logger?: Pick<ProviderLogger, 'warn'> | undefined;
 }
 
 export interface SqsSyncResult {
@@ -102,7 +107,7 @@ export async function syncSqsBatch(
       ...context.get(record.messageId),
       statusCode: outcome.statusCode,
       error: outcome.message,
-      ...(outcome.fields ? { fields: outcome.fields } : {}),
+      fields: outcome.fields,
     });
   }
   const counts = countOutcomes(
@@ -126,7 +131,7 @@ function parseMessage(record: SQSRecord, defaults: SqsSyncOptions['defaults']): 
     return failed(ref, 'INVALID_JSON', 'message body is not valid JSON');
   }
   const message = messageSchema.safeParse(body);
-  if (!message.success) return failed(ref, 'INVALID_MESSAGE', describeIssues(message.error));
+  if (!message.success) return failed(ref, 'INVALID_MESSAGE', describeRecordIssues(message.error));
   const sobject = message.data.sobject ?? defaults.sobject;
   const externalIdField = message.data.externalIdField ?? defaults.externalIdField;
   if (!sobject)
@@ -172,8 +177,8 @@ async function writeGroups(
       {
         sobject: first.sobject,
         externalIdField: first.externalIdField,
-        ...(options.bulkThreshold === undefined ? {} : { bulkThreshold: options.bulkThreshold }),
-        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        bulkThreshold: options.bulkThreshold,
+        concurrency: options.concurrency,
       },
     );
     for (const outcome of written) outcomes.set(outcome.ref, outcome);

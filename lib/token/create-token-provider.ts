@@ -9,7 +9,7 @@ import { VendorTokenProvider } from './vendor-token-provider.js';
  */
 export function createTokenProvider(
   env: Pick<SyncEnv, 'tokenVendorFunction'>,
-  options: { logger?: ProviderLogger } = {},
+  options: { logger?: ProviderLogger | undefined } = {},
 ): VendorTokenProvider | LocalTokenProvider {
   if (env.tokenVendorFunction) return new VendorTokenProvider({ functionName: env.tokenVendorFunction });
   return createLocalTokenProvider(options);

@@ -16,5 +16,6 @@ export interface SalesforceToken {
    * timeout is shorter: refresh with the stale token.
    */
   expiresAt: number;
-  scope?: string;
+  /** The scopes granted, when Salesforce says. */
+  scope?: string | undefined;
 }

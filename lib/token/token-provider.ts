@@ -1,22 +1,14 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { login } from '../auth/salesforce-login.js';
-import { DEFAULT_REFRESH_MARGIN_SECONDS, DEFAULT_SESSION_TTL_SECONDS } from '../constants.js';
 import type { TokenRequestOptions } from '../auth/oauth-client.js';
+import { DEFAULT_REFRESH_MARGIN_SECONDS, DEFAULT_SESSION_TTL_SECONDS } from '../constants.js';
 import { readEnv, type BridgeEnv } from '../env.js';
 import { ConfigurationError, SalesforceAuthError } from '../errors.js';
 import type { SalesforceCredentials } from '../secret/credentials.js';
 import { SecretSource } from '../secret/secret-source.js';
+import { CachingTokenProvider } from './caching-token-provider.js';
+import { login } from './salesforce-login.js';
 import type { SalesforceToken } from './salesforce-token.js';
-import { TokenCache } from './token-cache.js';
-
-/** Anything that hands out Salesforce tokens: minted locally, or asked of the token vendor. */
-export interface TokenProvider {
-  /** A valid token, cached across calls and warm invocations. */
-  getToken(): Promise<SalesforceToken>;
-  /** A new token; pass the token Salesforce refused so concurrent reports cause one login. */
-  refreshToken(staleToken?: string): Promise<SalesforceToken>;
-}
 
 /** What the provider reports through (never a token or key): a Powertools Logger will do. */
 export type ProviderLogger = Pick<Logger, 'info' | 'warn'>;
@@ -24,12 +16,12 @@ export type ProviderLogger = Pick<Logger, 'info' | 'warn'>;
 export interface LocalTokenProviderOptions {
   secretSource: SecretSource;
   /** Assumed token lifetime (`SALESFORCE_SESSION_TTL_SECONDS`). Default 7200. */
-  sessionTtlSeconds?: number;
+  sessionTtlSeconds?: number | undefined;
   /** Refresh this long before the assumed expiry (`SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS`). Default 300. */
-  refreshMarginSeconds?: number;
-  now?: () => number;
-  request?: TokenRequestOptions;
-  logger?: ProviderLogger;
+  refreshMarginSeconds?: number | undefined;
+  now?: (() => number) | undefined;
+  request?: TokenRequestOptions | undefined;
+  logger?: ProviderLogger | undefined;
 }
 
 export interface ProviderStats {
@@ -45,73 +37,69 @@ export interface ProviderStats {
  * refetched once, bypassing its cache, and if it changed (rotated) the login is retried once:
  * at most two token requests per failure, and none repeated with the same rejected credentials.
  */
-export class LocalTokenProvider implements TokenProvider {
-  readonly stats: ProviderStats = { logins: 0, loginFailures: 0 };
+export class LocalTokenProvider extends CachingTokenProvider {
+  readonly stats: ProviderStats;
   readonly secretSource: SecretSource;
-  readonly #cache: TokenCache;
-  readonly #options: LocalTokenProviderOptions;
 
   constructor(options: LocalTokenProviderOptions) {
-    this.#options = options;
-    this.secretSource = options.secretSource;
-    this.#cache = new TokenCache(() => this.#login(), {
+    const stats: ProviderStats = { logins: 0, loginFailures: 0 };
+    super(() => loginFromSecret(options, stats), {
       refreshMarginMs: (options.refreshMarginSeconds ?? DEFAULT_REFRESH_MARGIN_SECONDS) * 1000,
-      ...(options.now ? { now: options.now } : {}),
+      now: options.now,
       onRefreshFailed: (error) => {
         options.logger?.warn('early token refresh failed; serving the cached token until it expires', {
           error: describe(error),
         });
       },
     });
+    this.stats = stats;
+    this.secretSource = options.secretSource;
   }
+}
 
-  getToken(): Promise<SalesforceToken> {
-    return this.#cache.get();
+async function loginFromSecret(
+  options: LocalTokenProviderOptions,
+  stats: ProviderStats,
+): Promise<SalesforceToken> {
+  const { secretSource } = options;
+  const credentials = await secretSource.getCredentials();
+  try {
+    return await loginCounted(credentials, options, stats);
+  } catch (error) {
+    if (!isCredentialRejection(error)) throw error;
+    const refetched = await secretSource.getCredentials({ forceFetch: true });
+    // Same secret text gives the same object: nothing was rotated, and retrying would only
+    // repeat the rejection and spend one of the user's hourly logins.
+    if (refetched === credentials) throw error;
+    options.logger?.info('credentials were rejected and the secret has changed; retrying the login once', {
+      secretId: secretSource.secretId,
+    });
+    return loginCounted(refetched, options, stats);
   }
+}
 
-  refreshToken(staleToken?: string): Promise<SalesforceToken> {
-    return this.#cache.refresh(staleToken);
-  }
-
-  async #login(): Promise<SalesforceToken> {
-    const credentials = await this.secretSource.getCredentials();
-    try {
-      return await this.#loginWith(credentials);
-    } catch (error) {
-      if (!isCredentialRejection(error)) throw error;
-      const refetched = await this.secretSource.getCredentials({ forceFetch: true });
-      // Same secret text gives the same object: nothing was rotated, and retrying would only
-      // repeat the rejection and spend one of the user's hourly logins.
-      if (refetched === credentials) throw error;
-      this.#options.logger?.info(
-        'credentials were rejected and the secret has changed; retrying the login once',
-        {
-          secretId: this.secretSource.secretId,
-        },
-      );
-      return this.#loginWith(refetched);
-    }
-  }
-
-  async #loginWith(credentials: SalesforceCredentials): Promise<SalesforceToken> {
-    const started = Date.now();
-    try {
-      const token = await login(credentials, {
-        sessionTtlSeconds: this.#options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS,
-        ...(this.#options.now ? { now: this.#options.now } : {}),
-        ...(this.#options.request ? { request: this.#options.request } : {}),
-      });
-      this.stats.logins += 1;
-      this.#options.logger?.info('logged in to Salesforce', {
-        flow: credentials.flow,
-        instanceUrl: token.instanceUrl,
-        durationMs: Date.now() - started,
-      });
-      return token;
-    } catch (error) {
-      this.stats.loginFailures += 1;
-      throw error;
-    }
+async function loginCounted(
+  credentials: SalesforceCredentials,
+  options: LocalTokenProviderOptions,
+  stats: ProviderStats,
+): Promise<SalesforceToken> {
+  const started = Date.now();
+  try {
+    const token = await login(credentials, {
+      sessionTtlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS,
+      now: options.now,
+      request: options.request,
+    });
+    stats.logins += 1;
+    options.logger?.info('logged in to Salesforce', {
+      flow: credentials.flow,
+      instanceUrl: token.instanceUrl,
+      durationMs: Date.now() - started,
+    });
+    return token;
+  } catch (error) {
+    stats.loginFailures += 1;
+    throw error;
   }
 }
 
@@ -136,10 +124,10 @@ function describe(error: unknown): Record<string, unknown> {
  */
 export function createLocalTokenProvider(
   options: {
-    env?: BridgeEnv;
-    client?: SecretsManagerClient;
-    logger?: ProviderLogger;
-    now?: () => number;
+    env?: BridgeEnv | undefined;
+    client?: SecretsManagerClient | undefined;
+    logger?: ProviderLogger | undefined;
+    now?: (() => number) | undefined;
   } = {},
 ): LocalTokenProvider {
   const env = options.env ?? readEnv();
@@ -153,12 +141,12 @@ export function createLocalTokenProvider(
       secretId: env.secretId,
       maxAgeSeconds: env.secretMaxAgeSeconds,
       env,
-      ...(options.client ? { client: options.client } : {}),
+      client: options.client,
     }),
     sessionTtlSeconds: env.sessionTtlSeconds,
     refreshMarginSeconds: env.refreshMarginSeconds,
     request: { timeoutMs: env.loginTimeoutMs, maxAttempts: env.loginMaxAttempts },
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(options.now ? { now: options.now } : {}),
+    logger: options.logger,
+    now: options.now,
   });
 }

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { InvalidEventError } from '../errors.js';
+import { describeIssues } from '../schema-issues.js';
+import type { TokenProvider } from './caching-token-provider.js';
 import type { SalesforceToken } from './salesforce-token.js';
-import type { TokenProvider } from './token-provider.js';
 
 /** The token vendor's event: `{}`, or `{"forceRefresh": true, "staleToken"?: "..."}`. */
 export interface VendorRequest {
@@ -13,10 +14,15 @@ export interface VendorRequest {
 /** The token vendor's response: {@link SalesforceToken}, times in epoch milliseconds. */
 export type VendorResponse = SalesforceToken;
 
-const requestSchema = z.strictObject({
-  forceRefresh: z.optional(z.boolean({ error: 'must be true or false' })),
-  staleToken: z.optional(z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty'))),
-});
+const requestSchema = z.strictObject(
+  {
+    forceRefresh: z.optional(z.boolean({ error: 'must be true or false' })),
+    staleToken: z.optional(
+      z.string({ error: 'must be a string' }).check(z.minLength(1, 'must not be empty')),
+    ),
+  },
+  { error: 'must be a JSON object' },
+);
 
 /**
  * Validates the event. Unknown keys are refused (a misspelt `forcerefresh` would otherwise
@@ -27,20 +33,15 @@ export function parseVendorRequest(event: unknown): VendorRequest {
   // No payload arrives as null, or as '' from `serverless invoke local`: both mean `{}`.
   const parsed = requestSchema.safeParse(event === '' || event == null ? {} : event);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? `unknown field(s) ${issue.keys.join(', ')}`
-        : `${issue.path.join('.') || 'event'} ${issue.path.length ? issue.message : 'must be a JSON object'}`,
-    );
     throw new InvalidEventError(
-      `Invalid token vendor event: ${problems.join('; ')}. Expected {} or {"forceRefresh": true, "staleToken"?: string}`,
+      `Invalid token vendor event: ${describeIssues(parsed.error, { root: 'event' })}. Expected {} or {"forceRefresh": true, "staleToken"?: string}`,
     );
   }
   const { forceRefresh, staleToken } = parsed.data;
-  return {
-    forceRefresh: forceRefresh === true || staleToken !== undefined,
-    ...(staleToken ? { staleToken } : {}),
-  };
+  // The request carries `staleToken` only when the event did: callers test for the key.
+  return staleToken === undefined
+    ? { forceRefresh: forceRefresh === true }
+    : { forceRefresh: true, staleToken };
 }
 
 /** Answers one vendor request from the provider. */

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BULK_NULL, toCsvParts } from '../../lib/salesforce/bulk-csv.js';
-import type { MergedItem } from '../../lib/sync/merge-duplicates.js';
+import type { MergedItem } from '../../lib/record-outcome.js';
 import { upsertRecords } from '../../lib/sync/record-sync.js';
 import { hostileText, startFuzzStack, unicodeText, type FuzzStack } from './support.js';
 

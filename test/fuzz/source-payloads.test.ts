@@ -3,7 +3,8 @@
 // from a local source server, synced dry and for real into the local Salesforce emulator.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScheduledSync, SUMMARY_MAX_FAILURES, type SyncSummary } from '../../lib/sync/scheduled-sync.js';
+import { SUMMARY_MAX_FAILURES } from '../../lib/constants.js';
+import { runScheduledSync, type SyncSummary } from '../../lib/sync/scheduled-sync.js';
 import { SourceReadError } from '../../lib/errors.js';
 import { startSourceServer } from '../helpers/source-server.js';
 import {

@@ -4,7 +4,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_FAILURE_MESSAGE } from '../../lib/sync/record-outcome.js';
+import { MAX_FAILURE_MESSAGE } from '../../lib/constants.js';
 import { BatchFailedError } from '../../lib/errors.js';
 import { syncSqsBatch } from '../../lib/sync/sqs-batch.js';
 import type { ProviderLogger } from '../../lib/token/token-provider.js';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { describeIssues, externalIdOf, messageSchema } from '../../lib/sync/record-schema.js';
-import { parseJsonRejectingProto } from '../../lib/sync/safe-json.js';
+import { parseJsonRejectingProto } from '../../lib/json.js';
+import { describeRecordIssues, externalIdOf, messageSchema } from '../../lib/sync/record-schema.js';
 
 function problems(body: unknown): string {
   const parsed = messageSchema.safeParse(body);
   if (parsed.success) throw new Error('expected a failure');
-  return describeIssues(parsed.error);
+  return describeRecordIssues(parsed.error);
 }
 
 describe('SQS message schema', () => {
@@ -42,7 +42,7 @@ describe('SQS message schema', () => {
     expect(problems({ record: { Name: ['a'] } })).toMatch(/record.Name/);
     expect(problems({ record: { Parent: { Deep: { Deeper: 1 } } } })).toMatch(/record.Parent/);
     expect(problems({ record: { Amount: Number.POSITIVE_INFINITY } })).toMatch(/record.Amount/);
-    expect(problems({ record: {}, extra: 1 })).toMatch(/unknown field\(s\) extra/);
+    expect(problems({ record: {}, extra: 1 })).toMatch(/extra: is not a known field/);
     expect(problems({ sobject: 'Account; DROP', record: {} })).toMatch(
       /sobject: is not a Salesforce object name/,
     );

@@ -1,25 +1,30 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { readSyncEnv, type SyncEnv } from '../env.js';
-import { createLogger } from '../logging/logger.js';
-import { createMetrics, MetricUnit } from '../observability/metrics.js';
-import { SalesforceRestClient } from '../salesforce/rest-client.js';
-import { createTokenProvider } from '../token/create-token-provider.js';
-import { LocalTokenProvider } from '../token/token-provider.js';
-import type { VendorTokenProvider } from '../token/vendor-token-provider.js';
-import { recordSyncMetrics, type OutcomeCounts } from './sync-report.js';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import type { SyncEnv } from '../../lib/env.js';
+import type { OutcomeCounts } from '../../lib/record-outcome.js';
+import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
+import { createTokenProvider } from '../../lib/token/create-token-provider.js';
+import { LocalTokenProvider } from '../../lib/token/token-provider.js';
+import type { VendorTokenProvider } from '../../lib/token/vendor-token-provider.js';
+import { createLogger } from './logger.js';
+import { createMetrics, recordSyncMetrics } from './metrics.js';
 
 /** What a sync function builds once per container: logger, metrics, settings and token source. */
-export interface SyncRuntime {
+export interface SyncRuntime<E extends SyncEnv = SyncEnv> {
   logger: Logger;
   metrics: Metrics;
-  env: SyncEnv;
+  env: E;
   tokens: VendorTokenProvider | LocalTokenProvider;
 }
 
-export function createSyncRuntime(serviceName: string): SyncRuntime {
+/**
+ * Builds the runtime at cold start. `readEnv` (`readSyncEnv`, `readScheduledSyncEnv`) validates
+ * the function's settings first, so a misconfigured function fails before it builds any client.
+ */
+export function createSyncRuntime<E extends SyncEnv>(serviceName: string, readEnv: () => E): SyncRuntime<E> {
+  const env = readEnv();
   const logger = createLogger(serviceName);
-  const env = readSyncEnv();
   return { logger, metrics: createMetrics(serviceName), env, tokens: createTokenProvider(env, { logger }) };
 }
 
@@ -37,16 +42,16 @@ function tokenRequests(tokens: SyncRuntime['tokens']): {
 }
 
 /**
- * One invocation's REST client, bounded by the invocation's deadline, plus `finish`, which logs
- * and publishes what the invocation cost: records written and failed, API calls, logins, and
- * Salesforce's reported API usage (`Sforce-Limit-Info`).
+ * One invocation's REST client, bounded by the Lambda's remaining time, plus `finish`, which
+ * publishes what the invocation cost (records written and failed, API calls, logins, and
+ * Salesforce's reported API usage from `Sforce-Limit-Info`) and returns it for the log line.
  */
-export function startInvocation(runtime: SyncRuntime, remainingMs: () => number) {
+export function startInvocation(runtime: SyncRuntime, context: Pick<Context, 'getRemainingTimeInMillis'>) {
   const tokensBefore = tokenRequests(runtime.tokens).count;
   const client = new SalesforceRestClient({
     tokens: runtime.tokens,
     apiVersion: runtime.env.apiVersion,
-    deadline: () => Date.now() + remainingMs(),
+    deadline: () => Date.now() + context.getRemainingTimeInMillis(),
   });
   const finish = (counts: OutcomeCounts) => {
     const { metric, count } = tokenRequests(runtime.tokens);
@@ -59,7 +64,7 @@ export function startInvocation(runtime: SyncRuntime, remainingMs: () => number)
     return {
       apiCalls: client.apiCalls,
       [metric === 'Logins' ? 'logins' : 'tokenVendorInvocations']: count - tokensBefore,
-      ...(usage ? { apiUsage: `${usage.used}/${usage.limit}` } : {}),
+      apiUsage: usage ? `${usage.used}/${usage.limit}` : undefined,
     };
   };
   return { client, finish };

@@ -1,18 +1,22 @@
 import { JWT_BEARER_GRANT_TYPE } from '../constants.js';
+import { signJwtAssertion } from '../auth/jwt-assertion.js';
+import { requestToken, type TokenRequestOptions } from '../auth/oauth-client.js';
 import type { SalesforceCredentials } from '../secret/credentials.js';
-import type { SalesforceToken } from '../token/salesforce-token.js';
-import { signJwtAssertion } from './jwt-assertion.js';
-import { requestToken, type TokenRequestOptions } from './oauth-client.js';
+import type { SalesforceToken } from './salesforce-token.js';
 
 export interface LoginOptions {
   /** Assumed session lifetime in seconds (Salesforce returns no `expires_in`). */
   sessionTtlSeconds: number;
   /** Clock in epoch milliseconds. Default `Date.now`. */
-  now?: () => number;
-  request?: TokenRequestOptions;
+  now?: (() => number) | undefined;
+  request?: TokenRequestOptions | undefined;
 }
 
-/** Exchanges credentials for an access token with the flow they name. */
+/**
+ * Exchanges credentials for an access token with the flow they name. It lives with the tokens,
+ * not in auth/: it joins the secret's credentials to auth's token request, and auth depends on
+ * neither.
+ */
 export async function login(
   credentials: SalesforceCredentials,
   options: LoginOptions,
@@ -31,7 +35,7 @@ export async function login(
     issuedAt,
     // Counted from when the request was sent, so the assumed lifetime never overshoots.
     expiresAt: issuedAt + options.sessionTtlSeconds * 1000,
-    ...(response.scope === undefined ? {} : { scope: response.scope }),
+    scope: response.scope,
   };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SalesforceToken } from '../../lib/token/salesforce-token.js';
-import { TokenCache } from '../../lib/token/token-cache.js';
+import { CachingTokenProvider } from '../../lib/token/caching-token-provider.js';
 
 const HOUR = 3_600_000;
 
@@ -11,7 +11,7 @@ function harness(marginMs = 60_000) {
   let failNext = false;
   let gate: Promise<void> | undefined;
   const refreshFailures: unknown[] = [];
-  const cache = new TokenCache(
+  const cache = new CachingTokenProvider(
     async () => {
       logins += 1;
       const n = logins;
@@ -45,74 +45,76 @@ function harness(marginMs = 60_000) {
   };
 }
 
-describe('TokenCache', () => {
+describe('CachingTokenProvider', () => {
   it('single-flight: 100 concurrent callers share one login, later calls hit the cache', async () => {
     const h = harness();
     const release = h.hold();
-    const pending = Array.from({ length: 100 }, () => h.cache.get());
+    const pending = Array.from({ length: 100 }, () => h.cache.getToken());
     release();
     const tokens = await Promise.all(pending);
     expect(h.logins()).toBe(1);
     expect(new Set(tokens.map((t) => t.accessToken))).toEqual(new Set(['token-1']));
-    await h.cache.get();
+    await h.cache.getToken();
     expect(h.logins()).toBe(1);
   });
 
   it('logs in again when the token reaches the refresh margin', async () => {
     const h = harness(5 * 60_000);
-    await h.cache.get();
+    await h.cache.getToken();
     h.advance(2 * HOUR - 5 * 60_000 - 1);
-    expect((await h.cache.get()).accessToken).toBe('token-1');
+    expect((await h.cache.getToken()).accessToken).toBe('token-1');
     h.advance(1);
-    expect((await h.cache.get()).accessToken).toBe('token-2');
+    expect((await h.cache.getToken()).accessToken).toBe('token-2');
     expect(h.logins()).toBe(2);
   });
 
   it('serves the cached token while an early refresh fails, and fails once it has expired', async () => {
     const h = harness(5 * 60_000);
-    await h.cache.get();
+    await h.cache.getToken();
     h.advance(2 * HOUR - 60_000);
     h.failLogins(true);
-    expect((await h.cache.get()).accessToken).toBe('token-1');
+    expect((await h.cache.getToken()).accessToken).toBe('token-1');
     expect(h.refreshFailures).toHaveLength(1);
     // Within the backoff, the cached token is served without another attempt.
-    expect((await h.cache.get()).accessToken).toBe('token-1');
+    expect((await h.cache.getToken()).accessToken).toBe('token-1');
     expect(h.logins()).toBe(2);
     h.advance(31_000);
-    expect((await h.cache.get()).accessToken).toBe('token-1');
+    expect((await h.cache.getToken()).accessToken).toBe('token-1');
     expect(h.logins()).toBe(3);
     expect(h.refreshFailures).toHaveLength(2);
     h.advance(29_000);
-    await expect(h.cache.get()).rejects.toThrow('login failed');
+    await expect(h.cache.getToken()).rejects.toThrow('login failed');
     h.failLogins(false);
-    expect((await h.cache.get()).accessToken).toBe('token-5');
+    expect((await h.cache.getToken()).accessToken).toBe('token-5');
   });
 
   it('does not cache failures: the next caller tries again', async () => {
     const h = harness();
     h.failLogins(true);
-    await expect(h.cache.get()).rejects.toThrow('login failed');
+    await expect(h.cache.getToken()).rejects.toThrow('login failed');
     h.failLogins(false);
-    expect((await h.cache.get()).accessToken).toBe('token-2');
+    expect((await h.cache.getToken()).accessToken).toBe('token-2');
   });
 
   it('refresh(stale): a hundred callers reporting the same stale token cause one login', async () => {
     const h = harness();
-    const stale = await h.cache.get();
-    const fresh = await Promise.all(Array.from({ length: 100 }, () => h.cache.refresh(stale.accessToken)));
+    const stale = await h.cache.getToken();
+    const fresh = await Promise.all(
+      Array.from({ length: 100 }, () => h.cache.refreshToken(stale.accessToken)),
+    );
     expect(h.logins()).toBe(2);
     expect(new Set(fresh.map((t) => t.accessToken))).toEqual(new Set(['token-2']));
     // Stragglers arriving after the refresh completed get the new token, no extra login.
-    expect((await h.cache.refresh(stale.accessToken)).accessToken).toBe('token-2');
+    expect((await h.cache.refreshToken(stale.accessToken)).accessToken).toBe('token-2');
     expect(h.logins()).toBe(2);
   });
 
   it('refresh(stale) drops the stale token at once, so concurrent get() waits for the new one', async () => {
     const h = harness();
-    const stale = await h.cache.get();
+    const stale = await h.cache.getToken();
     const release = h.hold();
-    const refreshing = h.cache.refresh(stale.accessToken);
-    const getting = h.cache.get();
+    const refreshing = h.cache.refreshToken(stale.accessToken);
+    const getting = h.cache.getToken();
     release();
     expect((await getting).accessToken).toBe('token-2');
     expect((await refreshing).accessToken).toBe('token-2');
@@ -120,16 +122,16 @@ describe('TokenCache', () => {
 
   it('refresh() without a stale token always logs in again (forceRefresh)', async () => {
     const h = harness();
-    await h.cache.get();
-    expect((await h.cache.refresh()).accessToken).toBe('token-2');
-    expect((await h.cache.refresh()).accessToken).toBe('token-3');
+    await h.cache.getToken();
+    expect((await h.cache.refreshToken()).accessToken).toBe('token-2');
+    expect((await h.cache.refreshToken()).accessToken).toBe('token-3');
     expect(h.logins()).toBe(3);
   });
 
   it('tells the loader why it loads: a plain get, a forced refresh, or a refresh of a stale token', async () => {
     const reasons: unknown[] = [];
     let n = 0;
-    const cache = new TokenCache(
+    const cache = new CachingTokenProvider(
       (reason) => {
         reasons.push(reason);
         n += 1;
@@ -143,9 +145,9 @@ describe('TokenCache', () => {
       },
       { refreshMarginMs: 0 },
     );
-    await cache.get();
-    await cache.refresh();
-    await cache.refresh('t2');
+    await cache.getToken();
+    await cache.refreshToken();
+    await cache.refreshToken('t2');
     expect(reasons).toEqual([{ refresh: false }, { refresh: true }, { refresh: true, staleToken: 't2' }]);
   });
 });
