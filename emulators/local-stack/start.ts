@@ -48,7 +48,11 @@ async function coldStart<E, R>(
   env: Record<string, string>,
 ): Promise<Handler<E, R>> {
   Object.assign(process.env, env);
-  const module = (await import(`../../functions/${file}?${instance}`)) as { handler: Handler<E, R> };
+  // The query string makes a new module instance; vite-ignore: Vite (tests import this file for its
+  // argument parsing) cannot analyse this import and would warn about it.
+  const module = (await import(/* @vite-ignore */ `../../functions/${file}?${instance}`)) as {
+    handler: Handler<E, R>;
+  };
   return module.handler;
 }
 
@@ -224,6 +228,8 @@ async function main({ keepRunning, records }: { keepRunning: boolean; records: n
   console.log(`   time ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
   if (keepRunning) {
+    // Before printing the PID: whoever reads it may signal at once.
+    stopOnSignal(local);
     const exports = Object.entries(local.env)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
@@ -238,7 +244,6 @@ async function main({ keepRunning, records }: { keepRunning: boolean; records: n
     console.log(
       `  npx serverless invoke local --stage local -f scheduledSync --path emulators/local-stack/events/schedule.json -e SYNC_SOURCE_URL=${local.sourceUrl}`,
     );
-    stopOnSignal(local);
     return;
   }
   await local.close();
