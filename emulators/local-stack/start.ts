@@ -3,27 +3,41 @@
 // generates a key pair and certificate, stores the secret, registers the certificate, then runs
 // the real handlers through the same code paths as in AWS: the token vendor (cold, then warm, for
 // both flows), an SQS batch with bad messages, and a scheduled sync of a generated source.
-import { parseArgs } from 'node:util';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncSummary } from '../../lib/sync/scheduled-sync.js';
 import type { VendorResponse } from '../../lib/token/vendor-request.js';
+import { failureLine, runCli, UsageError, type Cli } from '../../scripts/cli.js';
 import { captureLogs } from './console-capture.js';
 import { withProgress } from './progress.js';
 import { LOCAL_VENDOR_NAME, startInvokeLocalStack, type InvokeLocalStack } from './invoke-local-stack.js';
 import { SAMPLE_BAD_RECORDS } from './sample-source.js';
 import { LOCAL_CC_SECRET_ID, LOCAL_JWT_SECRET_ID } from './stack.js';
 
-const { values: args } = parseArgs({
-  options: {
-    'keep-running': { type: 'boolean', default: false },
-    records: { type: 'string', default: '10000' },
+const options = {
+  'keep-running': { type: 'boolean', default: false },
+  records: { type: 'string', default: '10000' },
+} as const;
+
+export const startCli = {
+  name: 'npm start',
+  usage: `Usage: npm start [-- options]
+
+Runs the whole package locally, with no AWS account and no Salesforce org: emulators of Secrets
+Manager, Salesforce and Lambda Invoke on 127.0.0.1, then the real handlers (token vendor, an SQS
+batch, a scheduled sync), and a report. Exits 0 only if everything came out as expected.
+
+Options:
+  --records N     records in the scheduled sync's generated source, 10 to 1000000 (default: 10000)
+  --keep-running  leave the emulators up for \`serverless invoke local\` until SIGINT or SIGTERM
+  -h, --help      show this help`,
+  options,
+  check: (values) => {
+    const records = Number(values.records);
+    if (!/^\d+$/.test(values.records) || records < 10 || records > 1_000_000)
+      throw new UsageError(`--records must be a whole number from 10 to 1000000, not "${values.records}"`);
+    return { keepRunning: values['keep-running'], records };
   },
-});
-const records = Number(args.records);
-if (!Number.isInteger(records) || records < 10 || records > 1_000_000) {
-  console.error('--records must be a whole number from 10 to 1000000');
-  process.exit(2);
-}
+} satisfies Cli<typeof options, unknown>;
 
 type Handler<E, R> = (event: E, context: Context) => Promise<R>;
 
@@ -34,7 +48,11 @@ async function coldStart<E, R>(
   env: Record<string, string>,
 ): Promise<Handler<E, R>> {
   Object.assign(process.env, env);
-  const module = (await import(`../../functions/${file}?${instance}`)) as { handler: Handler<E, R> };
+  // The query string makes a new module instance; vite-ignore: Vite (tests import this file for its
+  // argument parsing) cannot analyse this import and would warn about it.
+  const module = (await import(/* @vite-ignore */ `../../functions/${file}?${instance}`)) as {
+    handler: Handler<E, R>;
+  };
   return module.handler;
 }
 
@@ -127,7 +145,11 @@ async function sqsStep(
   };
 }
 
-async function scheduledStep(local: InvokeLocalStack, problems: string[]): Promise<SyncSummary> {
+async function scheduledStep(
+  local: InvokeLocalStack,
+  records: number,
+  problems: string[],
+): Promise<SyncSummary> {
   console.log(
     `\n3. Scheduled sync (functions/scheduled-sync.ts) of ${records.toLocaleString('en')} generated records`,
   );
@@ -164,7 +186,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [value, performance.now() - started];
 }
 
-async function main(): Promise<void> {
+async function main({ keepRunning, records }: { keepRunning: boolean; records: number }): Promise<void> {
   const started = performance.now();
   // The SDK and the handlers read these exactly as they would in Lambda.
   process.env.AWS_REGION ??= 'eu-west-1';
@@ -188,7 +210,7 @@ async function main(): Promise<void> {
   const problems: string[] = [];
   const vended = await vendorStep(local, problems);
   const sqs = await sqsStep(local, problems);
-  const summary = await scheduledStep(local, problems);
+  const summary = await scheduledStep(local, records, problems);
 
   const sf = local.stack.salesforce.stats;
   console.log('\nReport');
@@ -205,12 +227,14 @@ async function main(): Promise<void> {
   );
   console.log(`   time ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-  if (args['keep-running']) {
+  if (keepRunning) {
+    // Before printing the PID: whoever reads it may signal at once.
+    stopOnSignal(local);
     const exports = Object.entries(local.env)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
     console.log(
-      `\nEmulators keep running (Ctrl-C to stop). Sample source: ${local.sourceUrl}\nIn another shell:`,
+      `\nEmulators keep running in process ${process.pid}: Ctrl-C or \`kill ${process.pid}\` stops them. Sample source: ${local.sourceUrl}\nIn another shell:`,
     );
     console.log(`  export ${exports}`);
     console.log("  npx serverless invoke local --stage local -f tokenVendor --data '{}'");
@@ -220,9 +244,6 @@ async function main(): Promise<void> {
     console.log(
       `  npx serverless invoke local --stage local -f scheduledSync --path emulators/local-stack/events/schedule.json -e SYNC_SOURCE_URL=${local.sourceUrl}`,
     );
-    process.on('SIGINT', () => {
-      void local.close().then(() => process.exit(0));
-    });
     return;
   }
   await local.close();
@@ -235,9 +256,26 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(
-    `npm start failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
-  );
-  process.exit(1);
-});
+/**
+ * Closes every server on SIGINT or SIGTERM, then exits 0. A signal sent to the whole process group
+ * (Ctrl-C, `kill -- -PGID`) arrives here twice, once from the kernel and once forwarded by npm:
+ * the handler stays installed and closes once, so the second one cannot kill the process mid-close.
+ */
+function stopOnSignal(local: InvokeLocalStack): void {
+  let closing: Promise<void> | undefined;
+  const stop = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    console.log(`\n${signal}: stopping the emulators`);
+    closing = local.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(failureLine(startCli.name, error));
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+await runCli(import.meta.url, startCli, main);
