@@ -163,11 +163,16 @@ describe('scheduled-sync', () => {
     const invoke = await scheduledSync({ SYNC_BULK_THRESHOLD: '10' }, 4_000);
     source.serve(JSON.stringify(Array.from({ length: 20 }, (_, i) => hostileAccount(i))));
     stack.salesforce.injectBulkFault({ outcome: 'NeverCompletes' });
-    const started = Date.now();
+    const polls = () => stack.salesforce.stats.requestsByRoute['bulk.jobInfo'] ?? 0;
+    const pollsBefore = polls();
     const summary = await invoke();
-    expect(Date.now() - started).toBeLessThan(4_000);
     expect(summary).toMatchObject({ read: 20, failed: 20, api: 'bulk' });
     expect(summary.failures[0]?.statusCode).toBe('BULK_JOB_INCOMPLETE');
+    // 4 s of Lambda time less the 2 s kept back to report leave 2 s to poll in: polls at 0, 0.5 and
+    // 1.25 s (backoff x1.5), then the next wait (1.125 s) would not fit. A slower machine polls
+    // less, never more; polling that ignored the deadline would go on until the test timed out.
+    expect(polls() - pollsBefore).toBeGreaterThanOrEqual(1);
+    expect(polls() - pollsBefore).toBeLessThanOrEqual(3);
   });
 
   it('a source that cannot be read fails the run with a typed error and writes nothing', async () => {

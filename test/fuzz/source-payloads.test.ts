@@ -15,6 +15,7 @@ import {
   unicodeText,
   type FuzzStack,
 } from './support.js';
+import { numRuns } from './runs.js';
 
 let fuzz: FuzzStack;
 let source: Awaited<ReturnType<typeof startSourceServer>>;
@@ -231,7 +232,7 @@ describe('runScheduledSync over random sources', () => {
           expect(fuzz.stack.salesforce.records('Account')).toHaveLength(0);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: numRuns(60) },
     );
   });
 
@@ -259,7 +260,7 @@ describe('runScheduledSync over random sources', () => {
         }
         expect(fuzz.stack.salesforce.records('Account')).toHaveLength(valid.length);
       }),
-      { numRuns: 40 },
+      { numRuns: numRuns(40) },
     );
   });
 
@@ -278,7 +279,7 @@ describe('runScheduledSync over random sources', () => {
           expect((error as Error).message).not.toContain('token=');
         },
       ),
-      { numRuns: 30 },
+      { numRuns: numRuns(30) },
     );
   });
 });
@@ -302,7 +303,7 @@ describe('runScheduledSync: regressions found by fuzzing', () => {
           expect(summary).toMatchObject({ read: lines.length, created: entries.length, failed: 1 });
         },
       ),
-      { numRuns: 10, examples: [[[], [{ kind: 'valid', name: 'n' }]]] },
+      { numRuns: numRuns(10), examples: [[[], [{ kind: 'valid', name: 'n' }]]] },
     );
   });
 });
