@@ -58,13 +58,13 @@ beforeEach(() => {
 });
 
 describe('scheduled-sync', () => {
-  it('50,000 records with commas, quotes and newlines go through Bulk API 2.0, all written exactly', async () => {
-    const records = Array.from({ length: 50_000 }, (_, i) => hostileAccount(i));
+  it('5,000 records (over the 2,000 Bulk threshold) with commas, quotes and newlines go through Bulk API 2.0, all written exactly', async () => {
+    const records = Array.from({ length: 5_000 }, (_, i) => hostileAccount(i));
     source.serve(JSON.stringify(records));
     const summary = await (await scheduledSync())();
     expect(summary).toMatchObject({
-      read: 50_000,
-      created: 50_000,
+      read: 5_000,
+      created: 5_000,
       updated: 0,
       failed: 0,
       failures: [],
@@ -74,7 +74,7 @@ describe('scheduled-sync', () => {
     expect(summary.apiCalls).toBeLessThan(20);
     expect(stack.salesforce.stats.requestsByRoute['collections.upsert'] ?? 0).toBe(0);
     const stored = new Map(stack.salesforce.records('Account').map((r) => [r.Ext_Id__c, r]));
-    expect(stored.size).toBe(50_000);
+    expect(stored.size).toBe(5_000);
     for (const record of records) {
       const got = stored.get(record.Ext_Id__c);
       expect(got).toMatchObject({ ...record, Description: record.Description });

@@ -66,7 +66,9 @@ export function teardown(): void {
     );
   }
   if (seen(CANARY_EXPECTED) && !(seen(CONSOLE_CANARY) && seen(STDOUT_CANARY))) {
-    throw new Error('The output scan missed output printed by a test (test/setup/leak-scan.test.ts canaries)');
+    throw new Error(
+      'The output scan missed output printed by a test (test/setup/leak-scan.test.ts canaries)',
+    );
   }
   console.log(
     `leak scan: ${files.length} output files, ${bytes} bytes printed by the suite, no secret found`,

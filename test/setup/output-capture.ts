@@ -12,23 +12,31 @@ const state = globalThis as typeof globalThis & {
 
 // Once per worker: with `isolate: false` this file runs again for every test file.
 if (!state.__sfBridgeOutput) {
-  const capture = { held: undefined as string[] | undefined, originals: new Map<NodeJS.WriteStream, Write>() };
+  const capture = {
+    held: undefined as string[] | undefined,
+    originals: new Map<NodeJS.WriteStream, Write>(),
+  };
   state.__sfBridgeOutput = capture;
   // A marker per worker: the scan checks that workers reported at all.
   recordOutput(`# output of worker ${process.pid}\n`);
   for (const stream of [process.stdout, process.stderr]) {
     const original = stream.write.bind(stream) as Write;
     capture.originals.set(stream, original);
-    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    const write: Write = (chunk, ...rest) => {
       const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8');
       recordOutput(text);
       if (!capture.held) return original(chunk, ...rest);
       capture.held.push(stream === process.stderr ? `[stderr] ${text}` : text);
       // Node calls a write's callback (the last argument, if a function) once it is flushed.
       const callback = rest.at(-1);
-      if (typeof callback === 'function') queueMicrotask(() => (callback as () => void)());
+      if (typeof callback === 'function') {
+        queueMicrotask(() => {
+          (callback as () => void)();
+        });
+      }
       return true;
-    }) as typeof stream.write;
+    };
+    stream.write = write;
   }
 }
 
