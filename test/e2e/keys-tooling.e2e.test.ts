@@ -93,7 +93,8 @@ describe('npm run keys', () => {
   });
 
   it('never overwrites an existing key', async () => {
-    const out = join(dir, 'keys');
+    const out = join(dir, 'existing');
+    expect((await script('keys', ['--out', out])).code).toBe(0);
     const before = await readFile(join(out, 'private-key.pem'), 'utf8');
     const again = await script('keys', ['--out', out]);
     expect(again.code).not.toBe(0);
