@@ -9,13 +9,14 @@ import {
   type InvokeLocalStack,
 } from '../../emulators/local-stack/invoke-local-stack.js';
 import { coldStart } from '../helpers/lambda.js';
+import { recordOutput } from '../setup/output-sink.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 let local: InvokeLocalStack;
 
 async function invokeLocal(fn: string, ...args: string[]): Promise<unknown> {
-  const { stdout } = await run(
+  const { stdout, stderr } = await run(
     'npx',
     ['--no-install', 'serverless', 'invoke', 'local', '--stage', 'local', '-f', fn, ...args],
     {
@@ -24,6 +25,8 @@ async function invokeLocal(fn: string, ...args: string[]): Promise<unknown> {
       env: { ...process.env, ...local.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
     },
   );
+  // Not shown, but scanned for secrets with everything else the run printed.
+  recordOutput(stdout + stderr);
   // The result is the last pretty-printed JSON value; log lines before it are one-line JSON.
   const lines = stdout.trimEnd().split('\n');
   const start = lines.lastIndexOf('{');
