@@ -25,11 +25,12 @@ async function invokeLocal(fn: string, ...args: string[]): Promise<unknown> {
       env: { ...process.env, ...local.env, POWERTOOLS_LOG_LEVEL: 'ERROR' },
     },
   );
-  // Not shown, but scanned for secrets with everything else the run printed.
-  recordOutput(stdout + stderr);
   // The result is the last pretty-printed JSON value; log lines before it are one-line JSON.
   const lines = stdout.trimEnd().split('\n');
   const start = lines.lastIndexOf('{');
+  // The logs are scanned for secrets with everything else the run printed; the result is not a
+  // log line (the token vendor's result is a token, by contract).
+  recordOutput([...lines.slice(0, Math.max(0, start)), stderr].join('\n'));
   return JSON.parse(lines.slice(start).join('\n'));
 }
 
