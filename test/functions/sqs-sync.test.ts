@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
 import { accounts, sqsEvent } from '../helpers/sqs.js';
@@ -108,15 +108,27 @@ describe('sqs-sync', () => {
   it('a session expiring mid-batch: one re-login, nothing failed', async () => {
     const invoke = await sqsSync();
     await invoke(sqsEvent(accounts(1, 'warm')));
-    // The first Collections call is held up; the session is revoked while it waits.
-    stack.salesforce.injectFault({ endpoint: 'rest', path: /composite\/sobjects/, delayMs: 300 });
-    setTimeout(() => {
-      stack.salesforce.expireAllSessions();
-    }, 100);
-    const { result, logins } = await measure(() => invoke(sqsEvent(accounts(1000, 'mid'))));
-    expect(result.batchItemFailures).toEqual([]);
-    expect(logins).toBe(1);
-    expect(stack.salesforce.records('Account')).toHaveLength(1001);
+    // The session is revoked the moment the batch's first Collections call goes out: that call
+    // (and any sent alongside it with the same token) meets an expired session.
+    const realFetch = globalThis.fetch;
+    let expired = 0;
+    const spy = vi.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (expired === 0 && url.includes('/composite/sobjects')) {
+        stack.salesforce.expireAllSessions();
+        expired += 1;
+      }
+      return realFetch(input, init);
+    });
+    try {
+      const { result, logins } = await measure(() => invoke(sqsEvent(accounts(1000, 'mid'))));
+      expect(expired).toBe(1);
+      expect(result.batchItemFailures).toEqual([]);
+      expect(logins).toBe(1);
+      expect(stack.salesforce.records('Account')).toHaveLength(1001);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('two changes to the same external ID in one batch: both succeed and the later one wins', async () => {

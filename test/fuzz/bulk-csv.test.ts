@@ -7,6 +7,7 @@ import { BULK_NULL, toCsvParts } from '../../lib/salesforce/bulk-csv.js';
 import type { MergedItem } from '../../lib/record-outcome.js';
 import { upsertRecords } from '../../lib/sync/record-sync.js';
 import { hostileText, startFuzzStack, unicodeText, type FuzzStack } from './support.js';
+import { numRuns } from './runs.js';
 
 // Object.prototype member names are valid API names (record-schema.ts lets them through); a
 // record lacking one must still get an empty cell, not the inherited function.
@@ -97,7 +98,7 @@ describe('toCsvParts over CSV-hostile values', () => {
         expect(part?.csv.split('\n', 1)[0]).toBe(columnsOf(list).join(','));
         expect(parseCsv(part?.csv ?? '')).toEqual(expectedRows(list));
       }),
-      { numRuns: 300 },
+      { numRuns: numRuns(300) },
     );
   });
 
@@ -119,7 +120,7 @@ describe('toCsvParts over CSV-hostile values', () => {
           offset += part.items.length;
         }
       }),
-      { numRuns: 300 },
+      { numRuns: numRuns(300) },
     );
   });
 
@@ -214,7 +215,7 @@ describe('Bulk API 2.0 upsert of CSV-hostile values (local emulator)', () => {
         });
         expect(sf.records('Account')).toHaveLength(withIds.length);
       }),
-      { numRuns: 25 },
+      { numRuns: numRuns(25) },
     );
   });
 });

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REDACTED, redactText, redactingReplacer } from '../../lib/logging/redact.js';
 import { echoes, unicodeText } from './support.js';
+import { numRuns } from './runs.js';
 
 /** A secret embedded in text: the text to embed, and the parts that must not survive. */
 interface Secret {
@@ -95,7 +96,7 @@ describe('redactText', () => {
         ).toEqual([]);
         expect(output).toContain(REDACTED);
       }),
-      { numRuns: 300 },
+      { numRuns: numRuns(300) },
     );
   });
 
@@ -105,7 +106,7 @@ describe('redactText', () => {
         fc.pre(!SECRET_SHAPED.test(text));
         expect(redactText(text)).toBe(text);
       }),
-      { numRuns: 200 },
+      { numRuns: numRuns(200) },
     );
   });
 });
@@ -199,7 +200,7 @@ describe('JSON.stringify(obj, redactingReplacer)', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: numRuns(300) },
     );
   });
 });
@@ -222,7 +223,7 @@ describe('redactText: regressions found by fuzzing', () => {
         },
       ),
       {
-        numRuns: 50,
+        numRuns: numRuns(50),
         examples: [
           ['', 'A', { text: '00D000000000000!00000000000000000000', parts: ['00000000000000000000'] }],
         ],
@@ -249,7 +250,7 @@ describe('redactText: adjacent secrets: regressions found by fuzzing', () => {
         },
       ),
       {
-        numRuns: 50,
+        numRuns: numRuns(50),
         examples: [
           [
             { text: 'client_secret=s3cr3t-value', parts: ['s3cr3t-value'] },

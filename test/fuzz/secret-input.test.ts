@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigurationError, PrivateKeyError, SecretFormatError } from '../../lib/errors.js';
 import { parseCredentials, type CredentialsEnv } from '../../lib/secret/credentials.js';
 import { MAX_MESSAGE_CHARS, echoes } from './support.js';
+import { numRuns } from './runs.js';
 
 const rsa2048 = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 const PKCS8 = rsa2048.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -227,7 +228,7 @@ describe('parseCredentials over hostile secrets', () => {
       fc.property(secretObject, ({ value, secrets }) => {
         check(JSON.stringify(value), secrets);
       }),
-      { numRuns: 300 },
+      { numRuns: numRuns(300) },
     );
   });
 
@@ -236,7 +237,7 @@ describe('parseCredentials over hostile secrets', () => {
       fc.property(pemValue, fc.boolean(), ({ value, secrets }, withEnv) => {
         check(value, secrets, withEnv ? FULL_ENV : NO_ENV);
       }),
-      { numRuns: 200 },
+      { numRuns: numRuns(200) },
     );
   });
 
@@ -252,7 +253,7 @@ describe('parseCredentials over hostile secrets', () => {
           check(secretString, secrets, withEnv ? FULL_ENV : NO_ENV);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: numRuns(300) },
     );
   });
 
@@ -274,7 +275,7 @@ describe('parseCredentials over hostile secrets', () => {
             );
         expect(credentials.flow === 'jwt-bearer' && credentials.privateKey.equals(rsa2048)).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: numRuns(100) },
     );
   });
 });
@@ -301,7 +302,7 @@ describe('parseCredentials: regressions found by fuzzing', () => {
           secrets,
         );
       }),
-      { numRuns: 50, examples: [[{ value: PKCS8, secrets: [pemBody(PKCS8)] }]] },
+      { numRuns: numRuns(50), examples: [[{ value: PKCS8, secrets: [pemBody(PKCS8)] }]] },
     );
   });
 
@@ -319,7 +320,7 @@ describe('parseCredentials: regressions found by fuzzing', () => {
           check(`-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----`, [], FULL_ENV);
         },
       ),
-      { numRuns: 20, examples: [[2_000, 'A']] },
+      { numRuns: numRuns(20), examples: [[2_000, 'A']] },
     );
   });
 });

@@ -16,6 +16,7 @@ import {
   unicodeText,
   type FuzzStack,
 } from './support.js';
+import { numRuns } from './runs.js';
 
 let fuzz: FuzzStack;
 let source: Awaited<ReturnType<typeof startSourceServer>>;
@@ -147,6 +148,17 @@ interface Expected {
 function build(src: Source, marker: string): Expected {
   const texts = src.entries.map((entry, i) => render(entry, `s${i}`, marker));
   if (src.format === 'array') {
+    const [only, ...more] = src.entries;
+    if (only?.kind === 'proto' && more.length === 0) {
+      // A one-entry array is one line, and so also a one-line NDJSON source: refused as an array
+      // (its __proto__ key), it is read as NDJSON (lib/sync/source-reader.ts), its one line refused.
+      // Found by this property (seed -476400807, path "6").
+      return {
+        text: `[${texts.join('')}]`,
+        unreadable: false,
+        counted: [{ ref: 'line 1', id: 's0', entry: only }],
+      };
+    }
     return {
       text: `[${texts.join(`,${src.eol}`)}]`,
       unreadable: src.entries.some((e) => e.kind === 'proto'),
@@ -232,7 +244,7 @@ describe('runScheduledSync over random sources', () => {
           expect(fuzz.stack.salesforce.records('Account')).toHaveLength(0);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: numRuns(60) },
     );
   });
 
@@ -260,7 +272,7 @@ describe('runScheduledSync over random sources', () => {
         }
         expect(fuzz.stack.salesforce.records('Account')).toHaveLength(valid.length);
       }),
-      { numRuns: 40 },
+      { numRuns: numRuns(40) },
     );
   });
 
@@ -279,7 +291,7 @@ describe('runScheduledSync over random sources', () => {
           expect((error as Error).message).not.toContain('token=');
         },
       ),
-      { numRuns: 30 },
+      { numRuns: numRuns(30) },
     );
   });
 });
@@ -303,7 +315,7 @@ describe('runScheduledSync: regressions found by fuzzing', () => {
           expect(summary).toMatchObject({ read: lines.length, created: entries.length, failed: 1 });
         },
       ),
-      { numRuns: 10, examples: [[[], [{ kind: 'valid', name: 'n' }]]] },
+      { numRuns: numRuns(10), examples: [[[], [{ kind: 'valid', name: 'n' }]]] },
     );
   });
 });

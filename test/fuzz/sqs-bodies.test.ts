@@ -18,6 +18,7 @@ import {
   unicodeText,
   type FuzzStack,
 } from './support.js';
+import { numRuns } from './runs.js';
 
 let fuzz: FuzzStack;
 
@@ -334,7 +335,7 @@ describe('syncSqsBatch over hostile bodies', () => {
         });
         if (run.thrown !== undefined) expect(bodies.every((b) => b.kind !== 'valid')).toBe(true);
       }),
-      { numRuns: 100 },
+      { numRuns: numRuns(100) },
     );
   });
 
@@ -370,7 +371,7 @@ describe('syncSqsBatch over hostile bodies', () => {
           }
         });
       }),
-      { numRuns: 50 },
+      { numRuns: numRuns(50) },
     );
   });
 
@@ -393,7 +394,7 @@ describe('syncSqsBatch over hostile bodies', () => {
           if (isFailed) broken.add(group);
         });
       }),
-      { numRuns: 40 },
+      { numRuns: numRuns(40) },
     );
   });
 });
@@ -443,7 +444,7 @@ describe('syncSqsBatch: regressions found by fuzzing', () => {
           });
         },
       ),
-      { numRuns: 10, examples: [[['ok'], 0, 'toString', '']] },
+      { numRuns: numRuns(10), examples: [[['ok'], 0, 'toString', '']] },
     );
   });
 
@@ -484,7 +485,7 @@ describe('syncSqsBatch: regressions found by fuzzing', () => {
         );
         expect(prototypeIsClean()).toBe(true);
       }),
-      { numRuns: 10, examples: [[0, 'AnnualRevenue']] },
+      { numRuns: numRuns(10), examples: [[0, 'AnnualRevenue']] },
     );
   });
 
@@ -507,7 +508,7 @@ describe('syncSqsBatch: regressions found by fuzzing', () => {
           checkCommon(run, marker);
         },
       ),
-      { numRuns: 10, examples: [['record', 1]] },
+      { numRuns: numRuns(10), examples: [['record', 1]] },
     );
   });
 
@@ -528,7 +529,7 @@ describe('syncSqsBatch: regressions found by fuzzing', () => {
           if (run.failed.has(run.ids[i + 1] ?? '')) expect(stored(`m${i + 1}`)).toBeUndefined();
         });
       }),
-      { numRuns: 5, examples: [[['ok']]] },
+      { numRuns: numRuns(5), examples: [[['ok']]] },
     );
   });
 
@@ -557,7 +558,7 @@ describe('syncSqsBatch: regressions found by fuzzing', () => {
           expect(run.failed.size).toBe(0);
         },
       ),
-      { numRuns: 10, examples: [['a', [[false, false, false, false, false, false, false, false]]]] },
+      { numRuns: numRuns(10), examples: [['a', [[false, false, false, false, false, false, false, false]]]] },
     );
   });
 });

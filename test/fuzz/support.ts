@@ -1,6 +1,7 @@
 // Shared pieces of the property-based (fast-check) tests: secret markers, the local stack with a
 // real REST client, and the arbitraries several files use.
 import { randomUUID } from 'node:crypto';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import fc from 'fast-check';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
@@ -55,9 +56,10 @@ export interface FuzzStack {
  */
 export async function startFuzzStack(): Promise<FuzzStack> {
   const stack = await startLocalStack();
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = stack.secretsManager.url;
+  // The client is pointed at the emulator directly: no process.env to set and restore.
+  const client = new SecretsManagerClient({ endpoint: stack.secretsManager.url });
   const tokens = new LocalTokenProvider({
-    secretSource: new SecretSource({ secretId: LOCAL_JWT_SECRET_ID }),
+    secretSource: new SecretSource({ secretId: LOCAL_JWT_SECRET_ID, client }),
   });
   return {
     stack,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidEventError } from '../../lib/errors.js';
 import { parseVendorRequest, type VendorRequest } from '../../lib/token/vendor-request.js';
 import { safeMessage } from './support.js';
+import { numRuns } from './runs.js';
 
 const token = fc
   .tuple(fc.stringMatching(/^[A-Za-z0-9]{12}$/), fc.stringMatching(/^[A-Za-z0-9._-]{20,80}$/))
@@ -60,7 +61,7 @@ describe('parseVendorRequest', () => {
       fc.property(anything, (event) => {
         checkShape(parse(event), []);
       }),
-      { numRuns: 300 },
+      { numRuns: numRuns(300) },
     );
   });
 
@@ -98,7 +99,7 @@ describe('parseVendorRequest', () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: numRuns(300) },
     );
   });
 
@@ -118,7 +119,7 @@ describe('parseVendorRequest', () => {
           });
         },
       ),
-      { numRuns: 100 },
+      { numRuns: numRuns(100) },
     );
   });
 

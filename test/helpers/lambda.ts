@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
 import { recordOutput } from '../setup/output-sink.js';
+import { stubEnv } from './env.js';
 
 let invocation = 0;
 
@@ -25,12 +26,13 @@ export function lambdaContext(functionName = 'sf-lambda-bridge-test', timeoutMs 
  * Imports a handler module into a fresh module registry with the given env: a cold start.
  * Everything built at module scope (clients, caches, logger) is new; calling the returned
  * handler again is a warm invocation of the same container.
+ *
+ * The env is stubbed (test/helpers/env.ts) and so lasts until the current test ends; the AWS SDK
+ * reads its endpoint env vars lazily, at a client's first request, so a handler cold-started in a
+ * beforeAll needs its env stubbed again before each test that calls it (`useEnv`).
  */
 export async function coldStart<T>(modulePath: string, env: Record<string, string | undefined>): Promise<T> {
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) Reflect.deleteProperty(process.env, key);
-    else process.env[key] = value;
-  }
+  stubEnv(env);
   vi.resetModules();
   return (await import(modulePath)) as T;
 }

@@ -2,6 +2,7 @@
 // login storms, slow answers, a refresh failing under a still-valid token, Secrets Manager
 // throttling and access errors, the vendor Lambda timing out or throttled, and a REST call that
 // times out after Salesforce already applied it.
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LambdaEmulator } from '../../emulators/lambda/lambda-emulator.js';
@@ -13,6 +14,7 @@ import { LocalTokenProvider } from '../../lib/token/token-provider.js';
 import { VendorTokenProvider } from '../../lib/token/vendor-token-provider.js';
 import type { VendorResponse } from '../../lib/token/vendor-request.js';
 import { findSecrets } from '../setup/leak-scan.js';
+import { useEnv } from '../helpers/env.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
 import { accounts, sqsEvent } from '../helpers/sqs.js';
 
@@ -75,8 +77,9 @@ describe('token endpoint', () => {
   });
 
   it('a slow answer inside the timeout is waited for, not retried', async () => {
-    const invoke = await vendor({ SALESFORCE_LOGIN_TIMEOUT_MS: '3000' });
-    stack.salesforce.injectFault({ endpoint: 'token', delayMs: 800 });
+    // Far apart, so that a loaded machine cannot turn the slow answer into a timeout.
+    const invoke = await vendor({ SALESFORCE_LOGIN_TIMEOUT_MS: '5000' });
+    stack.salesforce.injectFault({ endpoint: 'token', delayMs: 500 });
     const before = stack.salesforce.stats.tokenRequests;
     const token = await invoke();
     expect(stack.salesforce.stats.tokenRequests - before).toBe(1);
@@ -149,8 +152,10 @@ describe('the token vendor as a Lambda', () => {
   beforeAll(async () => {
     const handler = await vendor();
     lambda.register('vendor-under-fault', (event) => handler(event), { timeoutMs: 2_000 });
-    process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.url;
   });
+
+  // The vendor registered above and the clients below resolve their endpoints at first use.
+  useEnv(() => ({ ...stack.env, AWS_ENDPOINT_URL_LAMBDA: lambda.url }));
 
   beforeEach(() => {
     provider = new VendorTokenProvider({ functionName: 'vendor-under-fault' });
@@ -196,8 +201,13 @@ describe('the token vendor as a Lambda', () => {
 describe('REST: a call that times out after Salesforce applied it', () => {
   it('is retried, and the idempotent upsert leaves exactly one record per external ID with the input values', async () => {
     stack.salesforce.clearRecords();
+    const upserts = () => stack.salesforce.stats.requestsByRoute['collections.upsert'] ?? 0;
+    const upsertsBefore = upserts();
     const tokens = new LocalTokenProvider({
-      secretSource: new SecretSource({ secretId: LOCAL_JWT_SECRET_ID }),
+      secretSource: new SecretSource({
+        secretId: LOCAL_JWT_SECRET_ID,
+        client: new SecretsManagerClient({ endpoint: stack.secretsManager.url }),
+      }),
     });
     const client = new SalesforceRestClient({
       tokens,
@@ -214,10 +224,11 @@ describe('REST: a call that times out after Salesforce applied it', () => {
     });
     expect(outcomes.every((o) => o.ok)).toBe(true);
     expect(client.apiCalls).toBe(2);
+    // The abandoned first attempt reaches its handler once its delay is over: wait for that (the
+    // route is counted just before its records are applied, synchronously), not for a fixed time.
     await vi.waitFor(() => {
-      expect(stack.salesforce.stats.requestsByRoute['collections.upsert']).toBeGreaterThanOrEqual(2);
-    });
-    await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(upserts() - upsertsBefore).toBe(2);
+    }, 5_000);
     const stored = stack.salesforce.records('Account');
     expect(stored).toHaveLength(150);
     expect(stored.map((r) => r.Name).sort()).toEqual(items.map((i) => i.record.Name).sort());

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findSecrets } from './leak-scan.js';
+import { CANARY_EXPECTED, CONSOLE_CANARY, STDOUT_CANARY, findSecrets } from './leak-scan.js';
+import { recordOutput } from './output-sink.js';
 
 describe('leak scan', () => {
   it.each([
@@ -24,5 +25,12 @@ describe('leak scan', () => {
       ),
     ).toEqual([]);
     expect(findSecrets('00D000000000001!…[64 chars redacted]')).toEqual([]);
+  });
+
+  it('sees what a passing test prints, though the run does not show it', () => {
+    // Checked once the run is over (leak-scan.ts teardown): both lines must have reached the scan.
+    recordOutput(`${CANARY_EXPECTED}\n`);
+    console.log(CONSOLE_CANARY);
+    process.stdout.write(`${STDOUT_CANARY}\n`);
   });
 });

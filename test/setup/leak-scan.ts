@@ -4,7 +4,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OUTPUT_DIR_ENV } from './output-sink.js';
+import { CONSOLE_SINK_MARKER, OUTPUT_DIR_ENV } from './output-sink.js';
 
 /** What must never be printed. The emulators mint tokens and secrets in exactly these shapes. */
 export const SECRET_SHAPES: readonly { name: string; pattern: RegExp }[] = [
@@ -16,6 +16,14 @@ export const SECRET_SHAPES: readonly { name: string; pattern: RegExp }[] = [
     pattern: /\blocal-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/,
   },
 ];
+
+/**
+ * test/setup/leak-scan.test.ts prints these through console.log and process.stdout.write (and
+ * records CANARY_EXPECTED): when it ran, the scan must have seen both, though neither is shown.
+ */
+export const CANARY_EXPECTED = '# leak-scan canaries printed';
+export const CONSOLE_CANARY = 'leak-scan canary via console.log';
+export const STDOUT_CANARY = 'leak-scan canary via process.stdout.write';
 
 export function findSecrets(text: string): { name: string; context: string }[] {
   return SECRET_SHAPES.flatMap(({ name, pattern }) => {
@@ -40,7 +48,9 @@ export function teardown(): void {
   const hits = files.flatMap((file) =>
     findSecrets(readFileSync(join(dir ?? '', file), 'utf8')).map((hit) => ({ file, ...hit })),
   );
-  const bytes = files.reduce((sum, file) => sum + readFileSync(join(dir ?? '', file)).length, 0);
+  const texts = files.map((file) => readFileSync(join(dir ?? '', file), 'utf8'));
+  const bytes = texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+  const seen = (marker: string) => texts.some((text) => text.includes(marker));
   rmSync(dir, { recursive: true, force: true });
   if (hits.length) {
     throw new Error(
@@ -49,6 +59,17 @@ export function teardown(): void {
   }
   if (bytes === 0)
     throw new Error('The output scan saw nothing: the sink is not wired (test/setup/output-capture.ts)');
+  if (!seen(CONSOLE_SINK_MARKER)) {
+    throw new Error(
+      'The output scan cannot see console calls: the ConsoleSink reporter is not installed ' +
+        '(a --reporter option replaces the configured reporters; add --reporter=default with it, or leave it out)',
+    );
+  }
+  if (seen(CANARY_EXPECTED) && !(seen(CONSOLE_CANARY) && seen(STDOUT_CANARY))) {
+    throw new Error(
+      'The output scan missed output printed by a test (test/setup/leak-scan.test.ts canaries)',
+    );
+  }
   console.log(
     `leak scan: ${files.length} output files, ${bytes} bytes printed by the suite, no secret found`,
   );

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import { parseCredentials } from '../../lib/secret/credentials.js';
 import { coldStart, lambdaContext } from '../helpers/lambda.js';
+import { recordOutput } from '../setup/output-sink.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -23,9 +24,11 @@ async function script(name: 'keys' | 'secret-put', args: string[], env: Record<s
       timeout: 60_000,
       env: { ...process.env, ...env },
     });
+    recordOutput(stdout + stderr);
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
+    recordOutput(e.stdout + e.stderr);
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
@@ -93,7 +96,8 @@ describe('npm run keys', () => {
   });
 
   it('never overwrites an existing key', async () => {
-    const out = join(dir, 'keys');
+    const out = join(dir, 'existing');
+    expect((await script('keys', ['--out', out])).code).toBe(0);
     const before = await readFile(join(out, 'private-key.pem'), 'utf8');
     const again = await script('keys', ['--out', out]);
     expect(again.code).not.toBe(0);

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { recordOutput } from '../setup/output-sink.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -18,6 +19,7 @@ describe('npm start', () => {
         timeout: 110_000,
       });
       const output = stdout + stderr;
+      recordOutput(output);
       expect(output).toMatch(/20 messages: 17 written, 3 reported in batchItemFailures/);
       expect(output).toMatch(/read 500, created 498, updated 0, failed 2 \(collections/);
       expect(output).toMatch(/REQUIRED_FIELD_MISSING: Required fields are missing: \[Name\]/);
@@ -33,6 +35,7 @@ describe('npm start', () => {
       cwd: ROOT,
       timeout: 60_000,
     }).catch((error: unknown) => error as { code: number; stderr: string });
+    recordOutput(failure.stderr);
     expect(failure).toMatchObject({
       code: 2,
       stderr: expect.stringContaining('--records must be a whole number') as unknown,

@@ -9,13 +9,14 @@ import {
   type InvokeLocalStack,
 } from '../../emulators/local-stack/invoke-local-stack.js';
 import { coldStart } from '../helpers/lambda.js';
+import { recordOutput } from '../setup/output-sink.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 let local: InvokeLocalStack;
 
 async function invokeLocal(fn: string, ...args: string[]): Promise<unknown> {
-  const { stdout } = await run(
+  const { stdout, stderr } = await run(
     'npx',
     ['--no-install', 'serverless', 'invoke', 'local', '--stage', 'local', '-f', fn, ...args],
     {
@@ -27,6 +28,9 @@ async function invokeLocal(fn: string, ...args: string[]): Promise<unknown> {
   // The result is the last pretty-printed JSON value; log lines before it are one-line JSON.
   const lines = stdout.trimEnd().split('\n');
   const start = lines.lastIndexOf('{');
+  // The logs are scanned for secrets with everything else the run printed; the result is not a
+  // log line (the token vendor's result is a token, by contract).
+  recordOutput([...lines.slice(0, Math.max(0, start)), stderr].join('\n'));
   return JSON.parse(lines.slice(start).join('\n'));
 }
 

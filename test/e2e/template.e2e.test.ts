@@ -6,6 +6,7 @@ import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordOutput } from '../setup/output-sink.js';
 
 const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -54,7 +55,7 @@ const actions = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Actio
 
 beforeAll(async () => {
   await rm(OUT, { recursive: true, force: true });
-  await run(
+  const packaged = await run(
     'npx',
     [
       '--no-install',
@@ -73,6 +74,7 @@ beforeAll(async () => {
       env: { ...process.env, SLS_ESBUILD_WORK_FOLDER: '.esbuild-ci' },
     },
   );
+  recordOutput(packaged.stdout + packaged.stderr);
   template = JSON.parse(
     await readFile(join(OUT, 'cloudformation-template-update-stack.json'), 'utf8'),
   ) as typeof template;
@@ -289,7 +291,7 @@ describe('bundles', () => {
 
   it('the packaged token vendor runs on Node 22 and vends a token from the local stack', async () => {
     const bundle = join(OUT, 'unpacked', 'functions', 'token-vendor.js');
-    const { stdout } = await run(
+    const { stdout, stderr } = await run(
       'npx',
       ['--no-install', 'tsx', join(import.meta.dirname, 'run-packaged-vendor.ts'), bundle],
       {
@@ -297,6 +299,7 @@ describe('bundles', () => {
         timeout: 60_000,
       },
     );
+    recordOutput(stdout + stderr);
     expect(JSON.parse(stdout.trim().split('\n').at(-1) ?? '')).toEqual({
       active: true,
       keys: ['accessToken', 'expiresAt', 'instanceUrl', 'issuedAt', 'scope', 'tokenType'],
