@@ -3,6 +3,7 @@ import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/
 import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LambdaEmulator } from '../../emulators/lambda/lambda-emulator.js';
+import { useEnv } from '../helpers/env.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ARN_PREFIX = 'arn:aws:lambda:eu-west-1:000000000000:function:';
@@ -24,8 +25,6 @@ function counted(name: string, handler: (event: unknown, context: Context) => Pr
 
 beforeAll(async () => {
   emulator = await LambdaEmulator.start({ echoLogs: false });
-  // The SDK reads the endpoint from its own configuration, exactly as the Lambdas will.
-  process.env.AWS_ENDPOINT_URL_LAMBDA = emulator.url;
   client = new LambdaClient({});
 
   counted('echo', (event) => Promise.resolve(event));
@@ -49,9 +48,12 @@ beforeAll(async () => {
   );
 });
 
+// The SDK reads the endpoint from its own configuration (at a client's first request), exactly as
+// the Lambdas will; vitest undoes the stub after each test.
+useEnv(() => ({ AWS_ENDPOINT_URL_LAMBDA: emulator.url }));
+
 afterAll(async () => {
   client.destroy();
-  delete process.env.AWS_ENDPOINT_URL_LAMBDA;
   await emulator.close();
 });
 

@@ -7,20 +7,22 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SecretsManagerEmulator } from '../../emulators/secrets-manager/secrets-manager-emulator.js';
+import { useEnv } from '../helpers/env.js';
 
 let emulator: SecretsManagerEmulator;
 let client: SecretsManagerClient;
 
 beforeAll(async () => {
   emulator = await SecretsManagerEmulator.start();
-  // The SDK reads the endpoint from its own configuration, exactly as the Lambdas will.
-  process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = emulator.url;
   client = new SecretsManagerClient({});
 });
 
+// The SDK reads the endpoint from its own configuration (at a client's first request), exactly as
+// the Lambdas will; vitest undoes the stub after each test.
+useEnv(() => ({ AWS_ENDPOINT_URL_SECRETS_MANAGER: emulator.url }));
+
 afterAll(async () => {
   client.destroy();
-  delete process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
   await emulator.close();
 });
 
