@@ -148,17 +148,8 @@ interface Expected {
 function build(src: Source, marker: string): Expected {
   const texts = src.entries.map((entry, i) => render(entry, `s${i}`, marker));
   if (src.format === 'array') {
-    const [only, ...more] = src.entries;
-    if (only?.kind === 'proto' && more.length === 0) {
-      // A one-entry array is one line, and so also a one-line NDJSON source: refused as an array
-      // (its __proto__ key), it is read as NDJSON (lib/sync/source-reader.ts), its one line refused.
-      // Found by this property (seed -476400807, path "6").
-      return {
-        text: `[${texts.join('')}]`,
-        unreadable: false,
-        counted: [{ ref: 'line 1', id: 's0', entry: only }],
-      };
-    }
+    // A JSON array holding a `__proto__` key is refused as a whole, even when it is one line (and
+    // so also a one-line NDJSON source). Found by this property (seed -476400807, path "6").
     return {
       text: `[${texts.join(`,${src.eol}`)}]`,
       unreadable: src.entries.some((e) => e.kind === 'proto'),
