@@ -1,6 +1,7 @@
 // `serverless package` runs offline here; these tests read the CloudFormation it generates
 // and the bundles it builds, and hold the deployment to its promises: runtime, least-privilege
-// roles, event source mapping, DLQ wiring, alarms, and a bundle that really runs.
+// roles, the exports and policy caller stacks import, event source mapping, DLQ wiring, alarms,
+// and a bundle that really runs.
 import { execFile } from 'node:child_process';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,10 +25,16 @@ interface Statement {
   Resource: unknown;
   Condition?: unknown;
 }
+interface Output {
+  Description?: string;
+  Value: unknown;
+  Export?: { Name: unknown };
+}
 let template: {
   Resources: Record<string, Resource>;
   Conditions?: Record<string, unknown>;
   Parameters?: Record<string, { Default?: string }>;
+  Outputs: Record<string, Output>;
 };
 
 const resource = (id: string): Resource => {
@@ -209,6 +216,63 @@ describe('IAM: least privilege', () => {
       const logs = byRole[roleId]?.find((s) => s.Sid === 'WriteOwnLogs');
       expect(logs?.Resource).toEqual({ 'Fn::GetAtt': [roleId.replace('Role', 'LogGroup'), 'Arn'] });
     }
+  });
+});
+
+describe('what caller stacks import', () => {
+  const VENDOR_ARN = { 'Fn::GetAtt': ['TokenVendorLambdaFunction', 'Arn'] };
+
+  it("exports the vendor's unqualified ARN and its name, under names carrying service and stage", () => {
+    expect(template.Outputs.TokenVendorFunctionArn).toMatchObject({
+      Value: VENDOR_ARN,
+      Export: { Name: 'sf-lambda-bridge-ci-TokenVendorFunctionArn' },
+    });
+    expect(template.Outputs.TokenVendorFunctionName).toMatchObject({
+      Value: { Ref: 'TokenVendorLambdaFunction' },
+      Export: { Name: 'sf-lambda-bridge-ci-TokenVendorFunctionName' },
+    });
+    // Ref of a function is the name it is given: the one the sync functions invoke.
+    expect(props('TokenVendorLambdaFunction').FunctionName).toBe('sf-lambda-bridge-ci-tokenVendor');
+  });
+
+  it('exports one managed policy allowing exactly lambda:InvokeFunction on exactly the vendor', () => {
+    const policies = Object.entries(template.Resources).filter(
+      ([, r]) => r.Type === 'AWS::IAM::ManagedPolicy',
+    );
+    expect(policies.map(([id]) => id)).toEqual(['TokenVendorInvokePolicy']);
+    // Nothing but the document: no name, description or path (changing one would replace the
+    // policy, a new ARN, refused while a caller imports the old), and attached to no role here.
+    expect(props('TokenVendorInvokePolicy')).toEqual({
+      PolicyDocument: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'InvokeTheTokenVendor',
+            Effect: 'Allow',
+            Action: 'lambda:InvokeFunction',
+            Resource: VENDOR_ARN,
+          },
+        ],
+      },
+    });
+    expect(template.Outputs.TokenVendorInvokePolicyArn).toMatchObject({
+      Value: { Ref: 'TokenVendorInvokePolicy' },
+      Export: { Name: 'sf-lambda-bridge-ci-TokenVendorInvokePolicyArn' },
+    });
+  });
+
+  it('the policy grants callers what the sync roles hold inline, no more', () => {
+    const [granted] = (props('TokenVendorInvokePolicy').PolicyDocument as { Statement: Statement[] })
+      .Statement;
+    for (const roleId of ['SqsSyncRole', 'ScheduledSyncRole']) {
+      expect(statements(roleId, true).find((s) => s.Sid === 'InvokeTheTokenVendor')).toEqual(granted);
+    }
+  });
+
+  it('every export name is unique and carries the stage, so two stages never clash', () => {
+    const names = Object.values(template.Outputs).flatMap((o) => (o.Export ? [o.Export.Name] : []));
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(/^(sls-)?sf-lambda-bridge-ci-/);
   });
 });
 
