@@ -412,15 +412,7 @@ export function parseSoql(query: string, schema: OrgSchema): ParsedQuery {
       raw.object.offset,
     );
   }
-  const fields: FieldSchema[] = [];
-  for (const token of raw.fields) {
-    const field = resolveField(sobject, token);
-    // [CHOSEN] errorCode for a repeated field; the wording is SOQL's.
-    if (fields.includes(field)) {
-      throw new SoqlError('INVALID_FIELD', `duplicate field selected: ${field.name}`, token.offset);
-    }
-    fields.push(field);
-  }
+  const fields = resolveSelectList(sobject, raw.fields);
   const where = raw.where && resolveCondition(sobject, raw.where);
   const orderBy = raw.orderBy.map((item) => resolveOrderItem(sobject, item));
   if (raw.offset !== undefined && raw.offset > MAX_OFFSET) {
@@ -431,6 +423,19 @@ export function parseSoql(query: string, schema: OrgSchema): ParsedQuery {
     );
   }
   return { sobject, fields, where, orderBy, limit: raw.limit, offset: raw.offset };
+}
+
+function resolveSelectList(sobject: SObjectSchema, tokens: readonly Token[]): FieldSchema[] {
+  const fields: FieldSchema[] = [];
+  for (const token of tokens) {
+    const field = resolveField(sobject, token);
+    // [CHOSEN] errorCode for a repeated field; the wording is SOQL's.
+    if (fields.includes(field)) {
+      throw new SoqlError('INVALID_FIELD', `duplicate field selected: ${field.name}`, token.offset);
+    }
+    fields.push(field);
+  }
+  return fields;
 }
 
 function resolveField(sobject: SObjectSchema, token: Token): FieldSchema {
@@ -594,7 +599,10 @@ function literalValue(field: FieldSchema, literal: Literal): StoredValue {
       // (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_null.htm).
       return field.type === 'boolean' ? false : null;
     case 'string':
-      return field.type === 'id' ? (parseRecordId(literal.value) ?? literal.value) : literal.value;
+      if (field.type === 'id') return parseRecordId(literal.value) ?? literal.value;
+      // Salesforce stores an empty text as null, and SOQL's '' matches it as `= null` does ([OBS]
+      // django-salesforce/django-salesforce#143: "the empty string equals to both null and ''").
+      return literal.value === '' ? null : literal.value;
     case 'number':
     case 'boolean':
       return literal.value;

@@ -305,6 +305,8 @@ describe('WHERE comparison operators', () => {
       names(`SELECT Name FROM Account WHERE ${condition}`);
     expect(await where('Phone = null')).toEqual(['alpha', 'Delta']);
     expect(await where('Phone != null')).toEqual(['Beta', 'gamma_1%']);
+    expect(await where("Phone = ''")).toEqual(['alpha', 'Delta']);
+    expect(await where("Phone IN ('', '555-0100')")).toEqual(['alpha', 'Beta', 'Delta']);
     expect(await where('Active__c = null')).toEqual(['Beta', 'gamma_1%']);
     expect(await where('Active__c != null')).toEqual(['alpha', 'Delta']);
     // The ordering operators never match an empty field; `!=` keeps it (null is a value here).
