@@ -138,7 +138,8 @@ export type Condition =
   | { kind: 'and' | 'or'; operands: Condition[] }
   | { kind: 'not'; operand: Condition }
   | { kind: 'compare'; field: FieldSchema; operator: Exclude<ComparisonOperator, 'like'>; value: StoredValue }
-  | { kind: 'in'; field: FieldSchema; negated: boolean; values: StoredValue[] }
+  /** `keys`: the listed values as `equalityKey` gives them, so a long list costs one lookup. */
+  | { kind: 'in'; field: FieldSchema; negated: boolean; keys: ReadonlySet<StoredValue> }
   | { kind: 'like'; field: FieldSchema; pattern: LikePattern };
 
 export interface OrderItem {
@@ -471,7 +472,8 @@ function resolveCondition(sobject: SObjectSchema, raw: RawCondition): Condition 
     case 'in': {
       const field = filterableField(sobject, raw.field);
       const values = raw.values.map((token) => literalValue(field, checkLiteral(field, token)));
-      return { kind: 'in', field, negated: raw.negated, values };
+      const keys = new Set(values.map((value) => equalityKey(field, value)));
+      return { kind: 'in', field, negated: raw.negated, keys };
     }
     case 'compare': {
       const field = filterableField(sobject, raw.field);
@@ -750,9 +752,8 @@ function evaluate(condition: Condition, record: SObjectRecord): boolean {
     case 'not':
       return !evaluate(condition.operand, record);
     case 'in': {
-      const value = record[condition.field.name] ?? null;
-      const found = condition.values.some((candidate) => same(condition.field, value, candidate));
-      return found !== condition.negated;
+      const key = equalityKey(condition.field, record[condition.field.name] ?? null);
+      return condition.keys.has(key) !== condition.negated;
     }
     case 'like': {
       const value = record[condition.field.name] ?? null;
@@ -797,10 +798,13 @@ function compare(
  * the emulator has no case-sensitive text fields. Record IDs are canonical 18-character strings.
  */
 function same(field: FieldSchema, a: StoredValue, b: StoredValue): boolean {
-  if (a === null || b === null) return a === b;
-  if (field.type !== 'id' && isTextType(field.type))
-    return String(a).toUpperCase() === String(b).toUpperCase();
-  return a === b;
+  return equalityKey(field, a) === equalityKey(field, b);
+}
+
+/** A value that is `===` to another's exactly when SOQL's `=` holds between them. */
+function equalityKey(field: FieldSchema, value: StoredValue): StoredValue {
+  if (value === null || field.type === 'id' || !isTextType(field.type)) return value;
+  return String(value).toUpperCase();
 }
 
 /**
