@@ -89,21 +89,19 @@ const UNSUPPORTED_WORDS = new Set([
 ]);
 
 /**
- * SOQL reserved words, which cannot name a field or object
- * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_reserved_words.htm).
+ * Keywords that cannot name a field or an object here (Apex's reserved keywords, which cover SOQL's:
+ * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/apex_reserved_words.htm).
+ * GROUP and ORDER are left out because Group and Order are queryable sObjects
+ * ([OBS] stomita/soql-parse#3), and FIRST, LAST, INCLUDES, EXCLUDES are "special keywords that
+ * aren't reserved" (same page).
  */
 const RESERVED_WORDS = new Set([
   'and',
   'asc',
   'desc',
-  'excludes',
-  'first',
   'from',
-  'group',
   'having',
   'in',
-  'includes',
-  'last',
   'like',
   'limit',
   'not',
@@ -114,7 +112,6 @@ const RESERVED_WORDS = new Set([
   'where',
   'with',
   'offset',
-  'order',
 ]);
 
 /** Date literals (TODAY, LAST_N_DAYS:n, …) are valid SOQL outside the subset. */

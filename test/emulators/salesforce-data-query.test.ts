@@ -564,6 +564,13 @@ describe('ORDER BY', () => {
     ]);
   });
 
+  it('an sObject named Order (or Group) is queryable and sortable', async () => {
+    sf.defineSObject('Order', { fields: { Status: { type: 'string' } } });
+    for (const status of ['b', 'A', 'c']) sf.insertRecord('Order', { Status: status });
+    const result = await query('SELECT Status FROM Order ORDER BY Status DESC LIMIT 2');
+    expect((result.body as QueryPage).records.map((r) => r.Status)).toEqual(['c', 'b']);
+  });
+
   it('errors: an unknown field, a dangling NULLS, ORDER without BY', async () => {
     const unknown = 'SELECT Name FROM Account ORDER BY Nope__c';
     await expectError(
