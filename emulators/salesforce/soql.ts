@@ -449,9 +449,10 @@ function resolveField(sobject: SObjectSchema, token: Token): FieldSchema {
 }
 
 /**
- * Long text areas "can't be used in fieldExpression"
- * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_fieldexpression.htm)
- * nor in ORDER BY (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm).
+ * A filtered field "can be any field except a long text area field, encrypted data field, or
+ * base64-encoded field" (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_fieldexpression.htm),
+ * and ORDER BY does not support long text areas either
+ * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm).
  * Messages [OBS] "field 'Description' can not be filtered in query call" (INVALID_FIELD) and
  * "field 'X' can not be sorted in a query call"; the errorCode of the second is [CHOSEN].
  */
@@ -521,8 +522,9 @@ const TYPE_NAMES: Readonly<Record<FieldSchema['type'], string>> = {
 };
 
 /**
- * LIKE "is supported for string fields only"
- * (https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-soql-select-comparisonoperators.html),
+ * LIKE is for text fields only ("The LIKE operator is supported for string fields only", as the
+ * comparison operators page is quoted by https://www.sfdc-lightning.com/2022/05/LIKE-IN-NOT-IN-INCLUDES-EXCLUDES-Semi-Joins-with-IN-and-Anti-Joins-with-NOT-IN-ORDER-BY-GROUP-BY-OFFSET-in-Salesforce-SOQL.html;
+ * https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm),
  * and ordering operators make no sense on checkboxes. Salesforce answers INVALID_QUERY_FILTER_OPERATOR
  * "invalid operator on id field" / "invalid operator on multipicklist field" with the caret on the
  * field ([OBS] UnofficialSF/LightningFlowComponents#255, simple-salesforce/simple-salesforce#73);
@@ -631,7 +633,7 @@ type LikeChar = string | null;
  * A LIKE pattern split at its `%` wildcards: the text must start with the first segment, end with
  * the last, and hold the middle ones in order. `%` matches zero or more characters and `_` exactly
  * one; `\%` and `\_` match the characters themselves
- * (https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-soql-select-quotedstringescapes.html).
+ * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_quotedstringescapes.htm).
  * The match is case-insensitive, as SOQL text comparisons are.
  */
 export interface LikePattern {
@@ -791,7 +793,7 @@ function compare(
 /**
  * Equality. "Comparisons on strings are case-sensitive for unique case-sensitive fields and
  * case-insensitive for all other fields"
- * (https://developer.salesforce.com/docs/platform/salesforce-soql-sosl/guide/sforce-api-calls-soql-select-comparisonoperators.html);
+ * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_comparisonoperators.htm);
  * the emulator has no case-sensitive text fields. Record IDs are canonical 18-character strings.
  */
 function same(field: FieldSchema, a: StoredValue, b: StoredValue): boolean {
@@ -805,10 +807,11 @@ function equalityKey(field: FieldSchema, value: StoredValue): StoredValue {
 }
 
 /**
- * Order of two non-null values. Text sorts case-insensitively: "For English locales, SOQL uses the
- * UTF-8 values of the uppercase characters to create a sort order"
- * (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm;
- * the emulator's org has an English locale), i.e. by the code points of the upper-cased text.
+ * Order of two non-null values. Text: "Sorting is case insensitive" (ORDER BY page, API 37.0:
+ * https://developer.salesforce.com/docs/atlas.en-us.206.0.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm);
+ * later versions of the page say that for English locales the sort uses the UTF-8 values of the
+ * upper-cased characters (https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_orderby.htm),
+ * so the emulator (an English-locale org) compares the code points of the upper-cased text.
  * Dates (`YYYY-MM-DD`) and datetimes (normalized to UTC, `…T…+0000`) sort as their text; false
  * sorts before true ([CHOSEN]).
  */
