@@ -208,18 +208,19 @@ describe('query errors', () => {
         errorCode: 'MALFORMED_QUERY',
       },
     ]);
-    const refused: [string, string][] = [
-      ['SELECT COUNT() FROM Account', '('],
-      ['SELECT Owner.Name FROM Account', 'Owner.Name'],
-      ['SELECT Id, (SELECT Id FROM Contacts) FROM Account', '('],
-      ['SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)', 'SELECT AccountId'],
-      ["SELECT Id FROM Account WHERE Name INCLUDES ('a')", 'INCLUDES'],
-      ['SELECT Id FROM Account WHERE CreatedDate = TODAY', 'TODAY'],
-      ['SELECT Id FROM Account WITH SECURITY_ENFORCED', 'WITH'],
-      ['SELECT Id FROM Account FOR UPDATE', 'FOR'],
+    // [query, where the caret points (first occurrence), the token named]
+    const refused: [string, string, string][] = [
+      ['SELECT COUNT() FROM Account', '(', '('],
+      ['SELECT Owner.Name FROM Account', 'Owner.Name', 'Owner.Name'],
+      ['SELECT Id, (SELECT Id FROM Contacts) FROM Account', '(', '('],
+      ['SELECT Id FROM Account WHERE Id IN (SELECT AccountId FROM Contact)', 'SELECT AccountId', 'SELECT'],
+      ["SELECT Id FROM Account WHERE Name INCLUDES ('a')", 'INCLUDES', 'INCLUDES'],
+      ['SELECT Id FROM Account WHERE CreatedDate = TODAY', 'TODAY', 'TODAY'],
+      ['SELECT Id FROM Account WITH SECURITY_ENFORCED', 'WITH', 'WITH'],
+      ['SELECT Id FROM Account FOR UPDATE', 'FOR', 'FOR'],
+      ['SELECT Name FROM Account GROUP BY Name HAVING COUNT(Id) > 1', 'GROUP', 'GROUP'],
     ];
-    for (const [soql, at] of refused) {
-      const token = at === 'SELECT AccountId' ? 'SELECT' : at;
+    for (const [soql, at, token] of refused) {
       await expectError(
         soql,
         'MALFORMED_QUERY',
