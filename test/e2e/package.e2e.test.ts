@@ -25,6 +25,7 @@ interface PackageJson {
   version: string;
   exports: Record<string, unknown>;
   peerDependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 }
 
 let packageJson: PackageJson;
@@ -73,6 +74,8 @@ beforeAll(async () => {
     JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
   );
   const peers = Object.entries(packageJson.peerDependencies).map(([name, range]) => `${name}@${range}`);
+  // For the TypeScript consumer below: Node's types, as any Lambda project has them.
+  peers.push(`@types/node@${packageJson.devDependencies['@types/node'] ?? '22'}`);
   await npm(
     [
       'install',
@@ -211,6 +214,57 @@ describe('every subpath, imported from plain Node 22 ESM', () => {
       }
     `);
     expect(result).toEqual({ instanceUrl: true, active: true, version: packageJson.version });
+  });
+});
+
+describe('the shipped types', () => {
+  // A strict TypeScript caller of the subpaths on this branch, checked against dist/'s .d.ts files
+  // as installed. skipLibCheck: @middy/core's own types name an optional package it does not install.
+  const caller = `
+    import { SalesforceAuthError, type RecordOutcome, type SalesforceToken, type TokenProvider } from 'sf-lambda-bridge';
+    import { createTokenVendorHandler, fromCredentials, fromSecretsManager, LocalTokenProvider, type CredentialsSource } from 'sf-lambda-bridge/vendor';
+    import { createSyncRuntime, readSyncEnv, startInvocation, syncSqsBatch } from 'sf-lambda-bridge/sync';
+    import { startLocalStack } from 'sf-lambda-bridge/testing';
+    import type { Context, SQSEvent } from 'aws-lambda';
+
+    const inMemory = fromCredentials({ loginUrl: 'https://login.salesforce.com', clientId: 'id', clientSecret: 'secret' });
+    const source: CredentialsSource = (options) => inMemory(options);
+    const tokens: TokenProvider = new LocalTokenProvider({ credentials: source });
+    export const vendor = createTokenVendorHandler({ credentials: fromSecretsManager('sf/creds', { maxAgeSeconds: 60 }) });
+    export const token: Promise<SalesforceToken> = tokens.getToken();
+    const runtime = createSyncRuntime('orders-sync', readSyncEnv);
+    export async function handler(event: SQSEvent, context: Context) {
+      const { client } = startInvocation(runtime, context);
+      const { response, counts } = await syncSqsBatch(event.Records, { client, defaults: { sobject: 'Order__c', externalIdField: 'Ext_Id__c' } });
+      const outcome: RecordOutcome | undefined = undefined;
+      return { response, failed: counts.failed, outcome, code: SalesforceAuthError.code };
+    }
+    export const stack = startLocalStack().then((s) => s.env);
+  `;
+
+  it.each([
+    ['NodeNext', 'nodenext'],
+    ['Bundler', 'esnext'],
+  ])('type-check a strict caller with moduleResolution %s', async (resolution, module) => {
+    await writeFile(join(project, 'caller.ts'), caller);
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const args = [
+      '--noEmit',
+      '--strict',
+      '--exactOptionalPropertyTypes',
+      '--skipLibCheck',
+      '--target',
+      'es2023',
+    ];
+    const result = await run(
+      NODE,
+      [tsc, ...args, '--module', module, '--moduleResolution', resolution, '--types', 'node', 'caller.ts'],
+      {
+        cwd: project,
+        timeout: 60_000,
+      },
+    ).catch((error: unknown) => error as { stdout: string });
+    expect(result.stdout).toBe('');
   });
 });
 
