@@ -93,5 +93,24 @@ export default defineConfig(
     files: ['functions/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [LOCAL_TOOLING] }] },
   },
+  {
+    // The package's entry files (package.json "exports"): each re-exports what one subpath offers,
+    // from lib/, the Lambda wiring in functions/shared/ and, for /testing, the emulators. Never
+    // the handler files, tests, benchmarks or CLIs.
+    files: ['exports/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+(test|bench|scripts)/|^(\\.\\./)+functions/(?!shared/)',
+              message: 'Entry files re-export lib/, functions/shared/ and emulators/ only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js'], extends: [tseslint.configs.disableTypeChecked] },
 );

@@ -58,6 +58,9 @@ export const BULK_MAX_JOB_BYTES = 100_000_000 - 1_000_000;
  */
 export const TOKEN_REFRESH_BACKOFF_MS = 30_000;
 
+/** The token vendor's Powertools service name in logs, unless `POWERTOOLS_SERVICE_NAME` names another. */
+export const DEFAULT_TOKEN_VENDOR_SERVICE_NAME = 'sf-token-vendor';
+
 /**
  * A caller of the token vendor replaces its token this long before expiry. Smaller than the
  * vendor's own margin (DEFAULT_REFRESH_MARGIN_SECONDS), so by the time a caller asks again the

@@ -3,7 +3,8 @@
 // threshold of 2000, Bulk API 2.0 above it).
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
 import { upsertRecords } from '../../lib/sync/record-sync.js';
-import { createLocalTokenProvider, type LocalTokenProvider } from '../../lib/token/token-provider.js';
+import { createLocalTokenProvider } from '../../lib/token/create-local-token-provider.js';
+import type { LocalTokenProvider } from '../../lib/token/token-provider.js';
 import { EXTERNAL_ID_FIELD, externalIdOf, SOBJECT, threwReport } from '../shared/upsert-report.js';
 import type { BenchClient } from './types.js';
 

@@ -96,6 +96,24 @@ export interface LambdaFault {
   delayMs?: number;
 }
 
+/**
+ * AWS Lambda's Invoke API on 127.0.0.1 (RequestResponse, Event, DryRun), running registered
+ * handlers in-process with a Lambda-like context, so the real `@aws-sdk/client-lambda` (and
+ * `sf-lambda-bridge/client`'s token vendor calls) work against it: point them at `url` with
+ * `AWS_ENDPOINT_URL_LAMBDA`. Defaults: a free port, region `AWS_REGION` else us-east-1.
+ *
+ * @example
+ * ```ts
+ * import { LambdaEmulator } from 'sf-lambda-bridge/testing';
+ * import { handler } from './token-vendor.js';
+ *
+ * const lambda = await LambdaEmulator.start();
+ * lambda.register('token-vendor', handler);
+ * process.env.AWS_ENDPOINT_URL_LAMBDA = lambda.url;
+ * // ... then lambda.invocations['token-vendor'] counts the invokes
+ * await lambda.close();
+ * ```
+ */
 export class LambdaEmulator {
   readonly url: string;
   readonly region: string;

@@ -1,7 +1,7 @@
 // The local stack: the package's own emulators, wired the way AWS and Salesforce are wired in
 // production, so handlers run through their real code paths. `npm start` and the integration
 // tests both build on it.
-import { generateKeyMaterial, type KeyMaterial } from '../../scripts/keys/key-material.js';
+import { generateKeyMaterial, type KeyMaterial } from './key-material.js';
 import { SalesforceEmulator } from '../salesforce/salesforce-emulator.js';
 import type { SalesforceEmulatorOptions } from '../salesforce/options.js';
 import { SecretsManagerEmulator } from '../secrets-manager/secrets-manager-emulator.js';
@@ -13,6 +13,7 @@ export const LOCAL_USERNAME = 'integration@sf-lambda-bridge.local';
 export const LOCAL_JWT_SECRET_ID = 'sf-lambda-bridge/local/salesforce';
 export const LOCAL_CC_SECRET_ID = 'sf-lambda-bridge/local/client-credentials';
 
+/** What {@link startLocalStack} started, and how to reach and stop it. */
 export interface LocalStack {
   salesforce: SalesforceEmulator;
   secretsManager: SecretsManagerEmulator;
@@ -24,14 +25,29 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
+/** Options of {@link startLocalStack}. */
 export interface LocalStackOptions {
+  /** Options of the Salesforce emulator (session timeout, limits, clock, ...). Default: its own defaults. */
   salesforce?: SalesforceEmulatorOptions;
 }
 
 /**
  * Starts Secrets Manager and Salesforce emulators on 127.0.0.1, generates an RSA key pair and
  * certificate, registers the certificate with a JWT Bearer app (user pre-authorized) and a
- * Client Credentials app (run-as user), and stores both credential secrets.
+ * Client Credentials app (run-as user), and stores both credential secrets
+ * ({@link LOCAL_JWT_SECRET_ID}, {@link LOCAL_CC_SECRET_ID}). `env` points the AWS SDK and the
+ * token vendor at them. Needs `@peculiar/x509` and `reflect-metadata` (optional peer
+ * dependencies) for the certificate.
+ *
+ * @example
+ * ```ts
+ * import { startLocalStack } from 'sf-lambda-bridge/testing';
+ *
+ * const stack = await startLocalStack();
+ * Object.assign(process.env, stack.env); // AWS_ENDPOINT_URL_SECRETS_MANAGER, SALESFORCE_SECRET_ID
+ * // ... run your handler, then check stack.salesforce.records('Account')
+ * await stack.close();
+ * ```
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const [salesforce, secretsManager, keys] = await Promise.all([

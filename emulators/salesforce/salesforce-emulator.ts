@@ -57,6 +57,30 @@ export { SALESFORCE_ROUTE_NAMES, type SalesforceRouteName } from './rest-types.j
  */
 const MAX_BODY_BYTES = 160 * 1024 * 1024;
 
+/**
+ * A strict local Salesforce org over real HTTP on 127.0.0.1: the OAuth token endpoint (JWT
+ * Bearer, checked against the registered certificate, and Client Credentials) and the REST API
+ * (sObject Collections, Bulk API 2.0 ingest, SOQL query, limits), answering with Salesforce's
+ * own error bodies. Its `url` is both the login URL and the `instance_url`. Defaults: a free
+ * port, 2 h sessions, Salesforce's login rate limit and API allocation.
+ *
+ * @example
+ * ```ts
+ * import { generateKeyMaterial, SalesforceEmulator } from 'sf-lambda-bridge/testing';
+ *
+ * const salesforce = await SalesforceEmulator.start();
+ * const keys = await generateKeyMaterial();
+ * salesforce.registerUser({ username: 'ci@example.com' });
+ * salesforce.registerApp({
+ *   clientId: 'my-consumer-key',
+ *   certificatePem: keys.certificatePem,
+ *   permittedUsers: 'admin-approved-pre-authorized',
+ *   preAuthorizedUsers: ['ci@example.com'],
+ * });
+ * // ... log in with loginUrl: salesforce.url, then read salesforce.records('Account')
+ * await salesforce.close();
+ * ```
+ */
 export class SalesforceEmulator {
   /** `http://127.0.0.1:PORT`: the login URL, the token `aud` (by default) and the instance_url. */
   readonly url: string;

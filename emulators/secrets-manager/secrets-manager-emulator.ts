@@ -43,6 +43,23 @@ export interface SecretsManagerFault {
   delayMs?: number;
 }
 
+/**
+ * AWS Secrets Manager on 127.0.0.1, speaking its JSON 1.1 wire protocol, so the real
+ * `@aws-sdk/client-secrets-manager` (and Powertools Parameters) work against it unchanged:
+ * point them at `url` with `AWS_ENDPOINT_URL_SECRETS_MANAGER` or the client's `endpoint`.
+ * Defaults: a free port, region `AWS_REGION` else us-east-1.
+ *
+ * @example
+ * ```ts
+ * import { SecretsManagerEmulator } from 'sf-lambda-bridge/testing';
+ *
+ * const secretsManager = await SecretsManagerEmulator.start();
+ * secretsManager.putSecret('sf/creds', JSON.stringify({ loginUrl, clientId, clientSecret }));
+ * process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secretsManager.url;
+ * // ... then secretsManager.calls.GetSecretValue counts the reads
+ * await secretsManager.close();
+ * ```
+ */
 export class SecretsManagerEmulator {
   readonly url: string;
   /** Requests received per operation name (e.g. `calls.GetSecretValue`), faulted ones included. */

@@ -52,6 +52,9 @@ const secretSchema = z.strictObject(
 );
 type SecretFields = z.infer<typeof secretSchema>;
 
+/** How a parse reports problems: an error naming where the credentials came from. */
+type Reject = (problems: readonly FieldProblem[]) => SecretFormatError;
+
 /**
  * Turns a credentials SecretString into usable credentials, or throws a
  * {@link SecretFormatError} listing every problem by field name, never by value.
@@ -66,26 +69,38 @@ export function parseCredentials(
   env: CredentialsEnv,
 ): SalesforceCredentials {
   const trimmed = secretString.trim();
-  if (trimmed.startsWith('{')) return fromJson(trimmed, secretId);
-  if (looksLikePem(trimmed)) return fromBarePem(trimmed, secretId, env);
+  const reject: Reject = (problems) => SecretFormatError.inSecret(secretId, problems);
+  if (trimmed.startsWith('{')) return fromJson(trimmed, reject);
+  if (looksLikePem(trimmed)) return fromBarePem(trimmed, reject, env);
   throw SecretFormatError.inSecret(secretId, [
     { field: 'SecretString', problem: 'is neither a JSON object nor a PEM private key' },
   ]);
 }
 
-function fromJson(json: string, secretId: string): SalesforceCredentials {
+/**
+ * Validates credentials given as an object with the secret JSON's fields (in memory, not read
+ * from a secret), by the same rules as {@link parseCredentials}. Problems are reported through
+ * `reject`, by field name, never by value.
+ */
+export function credentialsFromFields(
+  data: unknown,
+  reject: Reject,
+  root = 'credentials',
+): SalesforceCredentials {
+  const parsed = secretSchema.safeParse(data);
+  if (!parsed.success) throw reject(schemaProblems(parsed.error, { root }));
+  return build(parsed.data, reject, (field) => field);
+}
+
+function fromJson(json: string, reject: Reject): SalesforceCredentials {
   let data: unknown;
   try {
     data = JSON.parse(json);
   } catch {
     // JSON.parse's message quotes the input around the error, so it is not passed on.
-    throw SecretFormatError.inSecret(secretId, [{ field: 'SecretString', problem: 'is not valid JSON' }]);
+    throw reject([{ field: 'SecretString', problem: 'is not valid JSON' }]);
   }
-  const parsed = secretSchema.safeParse(data);
-  if (!parsed.success) {
-    throw SecretFormatError.inSecret(secretId, schemaProblems(parsed.error, { root: 'SecretString' }));
-  }
-  return build(parsed.data, secretId, (field) => field);
+  return credentialsFromFields(data, reject, 'SecretString');
 }
 
 const ENV_NAMES: Record<string, string> = {
@@ -95,14 +110,14 @@ const ENV_NAMES: Record<string, string> = {
   audience: 'SALESFORCE_AUDIENCE',
 };
 
-function fromBarePem(pem: string, secretId: string, env: CredentialsEnv): SalesforceCredentials {
+function fromBarePem(pem: string, reject: Reject, env: CredentialsEnv): SalesforceCredentials {
   const missing = (['loginUrl', 'clientId', 'username'] as const)
     .filter((field) => env[field] === undefined)
     .map((field) => ({
       field: ENV_NAMES[field] ?? field,
       problem: 'is required when the secret is a bare PEM key',
     }));
-  if (missing.length) throw SecretFormatError.inSecret(secretId, missing);
+  if (missing.length) throw reject(missing);
   const fields: SecretFields = {
     flow: 'jwt-bearer',
     loginUrl: env.loginUrl ?? '',
@@ -111,16 +126,12 @@ function fromBarePem(pem: string, secretId: string, env: CredentialsEnv): Salesf
     privateKey: pem,
     audience: env.audience,
   };
-  return build(fields, secretId, (field) =>
+  return build(fields, reject, (field) =>
     field === 'privateKey' ? 'SecretString' : (ENV_NAMES[field] ?? field),
   );
 }
 
-function build(
-  fields: SecretFields,
-  secretId: string,
-  name: (field: string) => string,
-): SalesforceCredentials {
+function build(fields: SecretFields, reject: Reject, name: (field: string) => string): SalesforceCredentials {
   const problems: FieldProblem[] = [];
   const loginUrl = normaliseLoginUrl(fields.loginUrl);
   if ('problem' in loginUrl) problems.push({ field: name('loginUrl'), problem: loginUrl.problem });
@@ -144,7 +155,7 @@ function build(
   } else if (!fields.clientSecret) {
     problems.push({ field: 'clientSecret', problem: 'is required for the client-credentials flow' });
   }
-  if (problems.length || !flow || 'problem' in loginUrl) throw SecretFormatError.inSecret(secretId, problems);
+  if (problems.length || !flow || 'problem' in loginUrl) throw reject(problems);
 
   if (flow === 'client-credentials') {
     return {

@@ -1,7 +1,8 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_SECRET_MAX_AGE_SECONDS } from '../constants.js';
-import { SecretFetchError, SecretFormatError } from '../errors.js';
+import { ConfigurationError, SecretFetchError, SecretFormatError } from '../errors.js';
+import type { CredentialsSource, FetchCredentialsOptions } from './credentials-source.js';
 import { parseCredentials, type CredentialsEnv, type SalesforceCredentials } from './credentials.js';
 
 export interface SecretSourceOptions {
@@ -16,6 +17,34 @@ export interface SecretSourceOptions {
    * (`AWS_REGION`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`, ...).
    */
   client?: SecretsManagerClient | undefined;
+}
+
+/** Options of {@link fromSecretsManager}: those of {@link SecretSource} but the secret's id. */
+export type SecretsManagerSourceOptions = Omit<SecretSourceOptions, 'secretId'>;
+
+/**
+ * Credentials read from a Secrets Manager secret (the JSON of README's "Secret", or a bare PEM
+ * key with `env` fallbacks): cached for `maxAgeSeconds` (default 300), refetched when
+ * Salesforce rejects them in case the secret was rotated. This is the token vendor's default
+ * source, `SALESFORCE_SECRET_ID`. The AWS SDK client and Powertools Parameters are imported by
+ * this module only, so a bundle that never calls it carries neither.
+ *
+ * @example
+ * ```ts
+ * const tokens = new LocalTokenProvider({ credentials: fromSecretsManager('prod/salesforce') });
+ * ```
+ */
+export function fromSecretsManager(
+  secretId: string,
+  options: SecretsManagerSourceOptions = {},
+): CredentialsSource {
+  if (typeof secretId !== 'string' || secretId.trim() === '') {
+    throw new ConfigurationError('fromSecretsManager needs the name or ARN of the credentials secret');
+  }
+  const source = new SecretSource({ ...options, secretId });
+  return Object.assign((fetch?: FetchCredentialsOptions) => source.getCredentials(fetch), {
+    description: `secret "${secretId}"`,
+  });
 }
 
 const NO_ENV: CredentialsEnv = {
@@ -48,7 +77,7 @@ export class SecretSource {
    * The current credentials. `forceFetch` skips the cache: used after Salesforce rejected the
    * credentials, in case the secret was rotated since it was cached.
    */
-  async getCredentials(options: { forceFetch?: boolean | undefined } = {}): Promise<SalesforceCredentials> {
+  async getCredentials(options: FetchCredentialsOptions = {}): Promise<SalesforceCredentials> {
     const text = await this.#fetch(options.forceFetch ?? false);
     if (this.#last?.text === text) return this.#last.credentials;
     const credentials = parseCredentials(text, this.secretId, this.#env);

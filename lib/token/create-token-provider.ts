@@ -1,5 +1,6 @@
 import type { SyncEnv } from '../env.js';
-import { createLocalTokenProvider, type LocalTokenProvider, type ProviderLogger } from './token-provider.js';
+import { createLocalTokenProvider } from './create-local-token-provider.js';
+import type { LocalTokenProvider, ProviderLogger } from './token-provider.js';
 import { VendorTokenProvider } from './vendor-token-provider.js';
 
 /**

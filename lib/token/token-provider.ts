@@ -1,11 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { TokenRequestOptions } from '../auth/oauth-client.js';
 import { DEFAULT_REFRESH_MARGIN_SECONDS, DEFAULT_SESSION_TTL_SECONDS } from '../constants.js';
-import { readEnv, type BridgeEnv } from '../env.js';
 import { ConfigurationError, SalesforceAuthError } from '../errors.js';
+import type { CredentialsSource } from '../secret/credentials-source.js';
 import type { SalesforceCredentials } from '../secret/credentials.js';
-import { SecretSource } from '../secret/secret-source.js';
 import { CachingTokenProvider } from './caching-token-provider.js';
 import { login } from './salesforce-login.js';
 import type { SalesforceToken } from './salesforce-token.js';
@@ -14,13 +12,20 @@ import type { SalesforceToken } from './salesforce-token.js';
 export type ProviderLogger = Pick<Logger, 'info' | 'warn'>;
 
 export interface LocalTokenProviderOptions {
-  secretSource: SecretSource;
+  /**
+   * Where the credentials come from: `fromSecretsManager(secretId)`, `fromCredentials({...})`,
+   * or any {@link CredentialsSource}. Required.
+   */
+  credentials: CredentialsSource;
   /** Assumed token lifetime (`SALESFORCE_SESSION_TTL_SECONDS`). Default 7200. */
   sessionTtlSeconds?: number | undefined;
   /** Refresh this long before the assumed expiry (`SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS`). Default 300. */
   refreshMarginSeconds?: number | undefined;
+  /** Clock in epoch milliseconds. Default `Date.now`. */
   now?: (() => number) | undefined;
+  /** Timeout and attempts of one login. Default 10 s, 3 attempts. */
   request?: TokenRequestOptions | undefined;
+  /** Where logins and refetches are reported (never a token or key). Default: nowhere. */
   logger?: ProviderLogger | undefined;
 }
 
@@ -32,18 +37,34 @@ export interface ProviderStats {
 }
 
 /**
- * Mints tokens from the credentials secret and caches them in module scope. When Salesforce
- * rejects the credentials (`invalid_grant`, `invalid_client`, `invalid_client_id`), the secret is
- * refetched once, bypassing its cache, and if it changed (rotated) the login is retried once:
- * at most two token requests per failure, and none repeated with the same rejected credentials.
+ * Mints tokens from credentials and caches them in module scope (the token vendor's provider).
+ * When Salesforce rejects the credentials (`invalid_grant`, `invalid_client`,
+ * `invalid_client_id`), the source is asked again with `forceFetch`, bypassing its cache, and if
+ * it returned new credentials (a rotated secret) the login is retried once: at most two token
+ * requests per failure, and none repeated with the same rejected credentials.
+ *
+ * This module imports no AWS SDK: with `fromCredentials`, a bundle carries no Secrets Manager
+ * client.
+ *
+ * @example
+ * ```ts
+ * import { fromSecretsManager, LocalTokenProvider } from 'sf-lambda-bridge/vendor';
+ *
+ * const tokens = new LocalTokenProvider({ credentials: fromSecretsManager('prod/salesforce') });
+ * const { accessToken, instanceUrl } = await tokens.getToken();
+ * ```
  */
 export class LocalTokenProvider extends CachingTokenProvider {
   readonly stats: ProviderStats;
-  readonly secretSource: SecretSource;
 
   constructor(options: LocalTokenProviderOptions) {
+    if (typeof options.credentials !== 'function') {
+      throw new ConfigurationError(
+        'LocalTokenProvider needs a credentials source: fromSecretsManager(secretId), fromCredentials({...}) or a function',
+      );
+    }
     const stats: ProviderStats = { logins: 0, loginFailures: 0 };
-    super(() => loginFromSecret(options, stats), {
+    super(() => loginFromSource(options, stats), {
       refreshMarginMs: (options.refreshMarginSeconds ?? DEFAULT_REFRESH_MARGIN_SECONDS) * 1000,
       now: options.now,
       onRefreshFailed: (error) => {
@@ -53,26 +74,26 @@ export class LocalTokenProvider extends CachingTokenProvider {
       },
     });
     this.stats = stats;
-    this.secretSource = options.secretSource;
   }
 }
 
-async function loginFromSecret(
+async function loginFromSource(
   options: LocalTokenProviderOptions,
   stats: ProviderStats,
 ): Promise<SalesforceToken> {
-  const { secretSource } = options;
-  const credentials = await secretSource.getCredentials();
+  const source = options.credentials;
+  const credentials = await source();
   try {
     return await loginCounted(credentials, options, stats);
   } catch (error) {
     if (!isCredentialRejection(error)) throw error;
-    const refetched = await secretSource.getCredentials({ forceFetch: true });
-    // Same secret text gives the same object: nothing was rotated, and retrying would only
-    // repeat the rejection and spend one of the user's hourly logins.
+    const refetched = await source({ forceFetch: true });
+    // The same object back means nothing was rotated (a secret whose text is unchanged parses to
+    // the same object), and retrying would only repeat the rejection and spend one of the
+    // user's hourly logins.
     if (refetched === credentials) throw error;
-    options.logger?.info('credentials were rejected and the secret has changed; retrying the login once', {
-      secretId: secretSource.secretId,
+    options.logger?.info('credentials were rejected and the source has new ones; retrying the login once', {
+      credentialsSource: source.description,
     });
     return loginCounted(refetched, options, stats);
   }
@@ -116,37 +137,4 @@ function describe(error: unknown): Record<string, unknown> {
   return error instanceof Error
     ? { name: error.name, code: (error as { code?: unknown }).code, message: error.message }
     : {};
-}
-
-/**
- * Builds the provider from the documented env vars (validated here, at cold start).
- * Requires `SALESFORCE_SECRET_ID`.
- */
-export function createLocalTokenProvider(
-  options: {
-    env?: BridgeEnv | undefined;
-    client?: SecretsManagerClient | undefined;
-    logger?: ProviderLogger | undefined;
-    now?: (() => number) | undefined;
-  } = {},
-): LocalTokenProvider {
-  const env = options.env ?? readEnv();
-  if (!env.secretId) {
-    throw new ConfigurationError(
-      'SALESFORCE_SECRET_ID is required: the name or ARN of the Salesforce credentials secret',
-    );
-  }
-  return new LocalTokenProvider({
-    secretSource: new SecretSource({
-      secretId: env.secretId,
-      maxAgeSeconds: env.secretMaxAgeSeconds,
-      env,
-      client: options.client,
-    }),
-    sessionTtlSeconds: env.sessionTtlSeconds,
-    refreshMarginSeconds: env.refreshMarginSeconds,
-    request: { timeoutMs: env.loginTimeoutMs, maxAttempts: env.loginMaxAttempts },
-    logger: options.logger,
-    now: options.now,
-  });
 }

@@ -5,7 +5,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import fc from 'fast-check';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
-import { SecretSource } from '../../lib/secret/secret-source.js';
+import { fromSecretsManager } from '../../lib/secret/secret-source.js';
 import { LocalTokenProvider } from '../../lib/token/token-provider.js';
 
 /** Upper bound on any error or failure message a property accepts. */
@@ -59,7 +59,7 @@ export async function startFuzzStack(): Promise<FuzzStack> {
   // The client is pointed at the emulator directly: no process.env to set and restore.
   const client = new SecretsManagerClient({ endpoint: stack.secretsManager.url });
   const tokens = new LocalTokenProvider({
-    secretSource: new SecretSource({ secretId: LOCAL_JWT_SECRET_ID, client }),
+    credentials: fromSecretsManager(LOCAL_JWT_SECRET_ID, { client }),
   });
   return {
     stack,

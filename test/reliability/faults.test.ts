@@ -9,7 +9,7 @@ import { LambdaEmulator } from '../../emulators/lambda/lambda-emulator.js';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
 import { upsertRecords } from '../../lib/sync/record-sync.js';
-import { SecretSource } from '../../lib/secret/secret-source.js';
+import { fromSecretsManager } from '../../lib/secret/secret-source.js';
 import { LocalTokenProvider } from '../../lib/token/token-provider.js';
 import { VendorTokenProvider } from '../../lib/token/vendor-token-provider.js';
 import type { VendorResponse } from '../../lib/token/vendor-request.js';
@@ -204,8 +204,7 @@ describe('REST: a call that times out after Salesforce applied it', () => {
     const upserts = () => stack.salesforce.stats.requestsByRoute['collections.upsert'] ?? 0;
     const upsertsBefore = upserts();
     const tokens = new LocalTokenProvider({
-      secretSource: new SecretSource({
-        secretId: LOCAL_JWT_SECRET_ID,
+      credentials: fromSecretsManager(LOCAL_JWT_SECRET_ID, {
         client: new SecretsManagerClient({ endpoint: stack.secretsManager.url }),
       }),
     });

@@ -8,7 +8,7 @@ import {
   SalesforceUnavailableError,
 } from '../../lib/errors.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
-import { SecretSource } from '../../lib/secret/secret-source.js';
+import { fromSecretsManager } from '../../lib/secret/secret-source.js';
 import { LocalTokenProvider } from '../../lib/token/token-provider.js';
 import { LOCAL_JWT_SECRET_ID } from '../../emulators/local-stack/stack.js';
 
@@ -23,7 +23,7 @@ beforeAll(async () => {
   stack = await startLocalStack();
   const client = new SecretsManagerClient({ endpoint: stack.secretsManager.url });
   tokens = new LocalTokenProvider({
-    secretSource: new SecretSource({ secretId: LOCAL_JWT_SECRET_ID, client }),
+    credentials: fromSecretsManager(LOCAL_JWT_SECRET_ID, { client }),
   });
 });
 

@@ -1,0 +1,61 @@
+/**
+ * `sf-lambda-bridge/sync`: the building blocks of this package's sync functions, for teams
+ * writing their own sync Lambdas. SQS batches with partial batch failures
+ * ({@link syncSqsBatch}), a scheduled read-validate-upsert run ({@link runScheduledSync}),
+ * record validation ({@link recordSchema}, {@link messageSchema}), upserts by external ID through
+ * sObject Collections or Bulk API 2.0 ({@link upsertRecords}), one outcome per record, and the
+ * per-container runtime the functions share (logger, metrics, token source, deadline-bound client).
+ *
+ * @example
+ * ```ts
+ * import middy from '@middy/core';
+ * import type { SQSEvent, Context } from 'aws-lambda';
+ * import { createSyncRuntime, readSyncEnv, startInvocation, syncSqsBatch } from 'sf-lambda-bridge/sync';
+ *
+ * const runtime = createSyncRuntime('orders-sync', readSyncEnv);
+ *
+ * export const handler = middy(async (event: SQSEvent, context: Context) => {
+ *   const { client } = startInvocation(runtime, context);
+ *   const { response } = await syncSqsBatch(event.Records, {
+ *     client,
+ *     defaults: { sobject: 'Order__c', externalIdField: 'Ext_Id__c' },
+ *   });
+ *   return response; // {batchItemFailures}: enable ReportBatchItemFailures on the event source
+ * });
+ * ```
+ *
+ * @packageDocumentation
+ */
+
+export { syncSqsBatch, type SqsSyncOptions, type SqsSyncResult } from '../lib/sync/sqs-batch.js';
+export {
+  runScheduledSync,
+  type ScheduledSyncOptions,
+  type SyncFailure,
+  type SyncSummary,
+} from '../lib/sync/scheduled-sync.js';
+export { readSource, type ReadSourceOptions, type SourceEntry } from '../lib/sync/source-reader.js';
+export {
+  upsertRecords,
+  type UpsertRecordsOptions,
+  type UpsertRecordsResult,
+} from '../lib/sync/record-sync.js';
+export {
+  describeRecordIssues,
+  externalIdOf,
+  messageSchema,
+  recordSchema,
+  type SyncRecord,
+} from '../lib/sync/record-schema.js';
+export {
+  countOutcomes,
+  failed,
+  isFailure,
+  type OutcomeCounts,
+  type RecordFailed,
+  type RecordOutcome,
+  type RecordWritten,
+  type SyncItem,
+} from '../lib/record-outcome.js';
+export { readScheduledSyncEnv, readSyncEnv, type ScheduledSyncEnv, type SyncEnv } from '../lib/env.js';
+export { createSyncRuntime, startInvocation, type SyncRuntime } from '../functions/shared/sync-runtime.js';
