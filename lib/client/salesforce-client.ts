@@ -18,7 +18,7 @@ import type { UpsertOptions } from './upsert-by-index.js';
  * // TOKEN_VENDOR_FUNCTION names the vendor; SALESFORCE_API_VERSION defaults to 66.0.
  * const salesforce = new SalesforceClient();
  * const { body } = await salesforce.request('GET', '/limits');
- * for await (const account of salesforce.query('SELECT Id, Name FROM Account')) console.log(account.Name);
+ * for await (const account of salesforce.query('SELECT Id, Name FROM Account')) names.push(account.Name);
  * const outcomes = await salesforce.upsert('Account', 'Ext_Id__c', [{ Ext_Id__c: 'A-1', Name: 'Acme' }]);
  * ```
  */
@@ -73,7 +73,7 @@ export class SalesforceClient {
    * @example
    * ```ts
    * for await (const row of salesforce.query<{ Id: string; Name: string }>("SELECT Id, Name FROM Account WHERE Industry = 'Energy'")) {
-   *   console.log(row.Id, row.Name);
+   *   await handle(row.Id, row.Name); // the next page is fetched once this one is used up
    * }
    * ```
    */
@@ -90,7 +90,7 @@ export class SalesforceClient {
    * @example
    * ```ts
    * const outcomes = await salesforce.upsert('Account', 'Ext_Id__c', [{ Ext_Id__c: 'A-1', Name: 'Acme' }]);
-   * for (const outcome of outcomes) if (!outcome.ok) console.warn(outcome.ref, outcome.statusCode, outcome.message);
+   * const failed = outcomes.filter((outcome) => !outcome.ok); // e.g. [{ ref: '0', statusCode: 'REQUIRED_FIELD_MISSING', ... }]
    * ```
    */
   async upsert(
