@@ -104,6 +104,26 @@ describe('options', () => {
   });
 });
 
+describe('the token vendor', () => {
+  it('is named by its ARN as well as by its name', async () => {
+    const arn = `arn:aws:lambda:${harness.lambda.region}:000000000000:function:${VENDOR_FUNCTION}`;
+    const before = harness.vendorInvocations();
+    const { status } = await new SalesforceClient({ tokenVendor: arn }).request('GET', '/limits');
+    expect(status).toBe(200);
+    expect(harness.vendorInvocations() - before).toBe(1);
+  });
+
+  it("fails a call with the vendor's error type when the vendor fails, and calls no Salesforce API", async () => {
+    harness.lambda.injectFault({ functionName: VENDOR_FUNCTION, type: 'FunctionError', message: 'boom' });
+    const client = new SalesforceClient();
+    await expect(client.request('GET', '/limits')).rejects.toMatchObject({
+      code: 'ERR_TOKEN_VENDOR',
+      vendorErrorType: expect.any(String) as unknown,
+    });
+    expect(client.apiCalls).toBe(0);
+  });
+});
+
 describe('request', () => {
   it('calls Salesforce with a token from the vendor and keeps Sforce-Limit-Info', async () => {
     const client = new SalesforceClient();
@@ -145,6 +165,23 @@ describe('query', () => {
     expect(seen[400]?.fetched).toEqual([1, 2]);
     expect(seen[449]?.fetched).toEqual([1, 2]);
     expect(client.apiCalls).toBe(3);
+  });
+
+  it('goes on with a new token when the session ends between pages', async () => {
+    insertAccounts(300, 'expiry');
+    const client = new SalesforceClient();
+    let logins = 0;
+    let count = 0;
+    for await (const _ of client.query('SELECT Name FROM Account', { batchSize: 200 })) {
+      count += 1;
+      // The first page is in hand; its session ends before the second page is asked for.
+      if (count === 1) {
+        logins = harness.stack.salesforce.stats.logins;
+        harness.stack.salesforce.expireAllSessions();
+      }
+    }
+    expect(count).toBe(300);
+    expect(harness.stack.salesforce.stats.logins - logins).toBe(1);
   });
 
   it('asks for no further page once the loop stops', async () => {
