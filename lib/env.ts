@@ -107,11 +107,13 @@ const apiName = z.optional(
   z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'must be a Salesforce API name')),
 );
 
+const apiVersion = z._default(
+  z.string().check(z.regex(/^\d{2,3}\.0$/, 'must look like 66.0')),
+  DEFAULT_API_VERSION,
+);
+
 const syncSchema = z.object({
-  SALESFORCE_API_VERSION: z._default(
-    z.string().check(z.regex(/^\d{2,3}\.0$/, 'must look like 66.0')),
-    DEFAULT_API_VERSION,
-  ),
+  SALESFORCE_API_VERSION: apiVersion,
   TOKEN_VENDOR_FUNCTION: optionalText,
   SYNC_SOBJECT: apiName,
   SYNC_EXTERNAL_ID_FIELD: apiName,
@@ -134,6 +136,25 @@ export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
     sourceUrl: e.SYNC_SOURCE_URL,
     dryRun: e.SYNC_DRY_RUN === 'true' || e.SYNC_DRY_RUN === '1',
   };
+}
+
+/** Settings of a caller's `SalesforceClient` (README's configuration table lists them). */
+export interface ClientEnv {
+  /** `SALESFORCE_API_VERSION` (default 66.0). */
+  apiVersion: string;
+  /** `TOKEN_VENDOR_FUNCTION`: name or ARN of the token vendor the client asks for tokens. */
+  tokenVendorFunction: string | undefined;
+}
+
+const clientSchema = z.object({
+  SALESFORCE_API_VERSION: apiVersion,
+  TOKEN_VENDOR_FUNCTION: optionalText,
+});
+
+/** Reads and validates the settings of a caller's `SalesforceClient`; nothing else is read. */
+export function readClientEnv(env: NodeJS.ProcessEnv = process.env): ClientEnv {
+  const e = parseEnv(clientSchema, env);
+  return { apiVersion: e.SALESFORCE_API_VERSION, tokenVendorFunction: e.TOKEN_VENDOR_FUNCTION };
 }
 
 /** The scheduled sync's settings: its source and target are required. */

@@ -236,3 +236,11 @@ export class BatchFailedError extends SfBridgeError {
 export class SourceReadError extends SfBridgeError {
   static override readonly code: string = 'ERR_SOURCE_READ';
 }
+
+/**
+ * Salesforce answered a success status with a body that does not have the documented shape
+ * (e.g. a query page without `records`, or a `nextRecordsUrl` that is not a REST path).
+ */
+export class UnexpectedResponseError extends SfBridgeError {
+  static override readonly code: string = 'ERR_UNEXPECTED_RESPONSE';
+}

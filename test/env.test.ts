@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readEnv, readSyncEnv } from '../lib/env.js';
+import { readClientEnv, readEnv, readSyncEnv } from '../lib/env.js';
 import { ConfigurationError } from '../lib/errors.js';
 
 describe('readEnv', () => {
@@ -76,5 +76,25 @@ describe('readSyncEnv', () => {
       /SALESFORCE_API_VERSION: must look like 66.0; SYNC_SOBJECT: must be a Salesforce API name; .*SYNC_COLLECTIONS_CONCURRENCY: must be at most 10; SYNC_SOURCE_URL: must be an http\(s\) URL; SYNC_DRY_RUN: must be true or false/,
     );
     expect(bad).not.toThrow(/DELETE|ftp:|maybe/);
+  });
+});
+
+describe('readClientEnv', () => {
+  it("reads only a caller's settings, with the documented default", () => {
+    expect(readClientEnv({})).toEqual({ apiVersion: '66.0', tokenVendorFunction: undefined });
+    expect(
+      readClientEnv({
+        TOKEN_VENDOR_FUNCTION: ' sf-token-vendor ',
+        SALESFORCE_API_VERSION: '64.0',
+        // The sync functions' settings are not a caller's concern, even when invalid.
+        SYNC_BULK_THRESHOLD: 'many',
+      }),
+    ).toEqual({ apiVersion: '64.0', tokenVendorFunction: 'sf-token-vendor' });
+  });
+
+  it('names a bad API version without repeating it', () => {
+    expect(() => readClientEnv({ SALESFORCE_API_VERSION: 'v64-x' })).toThrow(
+      /SALESFORCE_API_VERSION: must look like 66\.0$/,
+    );
   });
 });

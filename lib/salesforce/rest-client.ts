@@ -95,6 +95,8 @@ export class SalesforceRestClient {
     path: string,
     request: RestRequest = {},
   ): Promise<RestResponse<T>> {
+    // Out of time already: not even a token is fetched (that may mean invoking the token vendor).
+    if (this.remainingMs() <= 0) throw noTimeLeft(method, path);
     let token = await this.#options.tokens.getToken();
     let refreshed = false;
     return pRetry(
@@ -143,11 +145,7 @@ export class SalesforceRestClient {
     token: SalesforceToken,
   ): Promise<RestResponse<T>> {
     const remaining = this.remainingMs();
-    if (remaining <= 0) {
-      throw new AbortError(
-        new DeadlineExceededError(`No time left for Salesforce ${method} ${path} before the deadline`),
-      );
-    }
+    if (remaining <= 0) throw new AbortError(noTimeLeft(method, path));
     const url = `${token.instanceUrl}${path.startsWith('/services/') ? '' : `/services/data/v${this.apiVersion}`}${path}`;
     const headers: Record<string, string> = {
       authorization: `Bearer ${token.accessToken}`,
@@ -236,6 +234,10 @@ function parseSuccess(
 
 function sessionError(method: string, path: string, error: SessionExpired): SalesforceApiError {
   return SalesforceApiError.fromResponse(method, path, 401, error.errors);
+}
+
+function noTimeLeft(method: string, path: string): DeadlineExceededError {
+  return new DeadlineExceededError(`No time left for Salesforce ${method} ${path} before the deadline`);
 }
 
 function sleep(ms: number): Promise<void> {

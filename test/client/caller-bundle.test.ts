@@ -1,0 +1,97 @@
+// Issue 10's size budget, measured the way a caller builds: esbuild bundles a caller Lambda (middy,
+// salesforce() and one request), minified, with the AWS SDK external as the Lambda runtime
+// provides it. Sizes are deterministic, so they are asserted; times are not.
+import { fileURLToPath } from 'node:url';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const CALLER_BUDGET_BYTES = 25 * 1024;
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Key and secret code that a caller must never load. */
+const FORBIDDEN = [
+  /node_modules\/jose\//,
+  /node_modules\/@aws-sdk\/client-secrets-manager\//,
+  /node_modules\/@aws-lambda-powertools\/parameters\//,
+  /^lib\/secret\//,
+  /^lib\/auth\//,
+  /^lib\/token\/token-provider\.ts$/,
+  /^lib\/token\/salesforce-login\.ts$/,
+];
+
+const CALLER = 'test/client/fixtures/caller.ts';
+
+/** Bytes of every output file, and the metafile. */
+async function bundle(entry: string, options: BuildOptions = {}) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+    external: ['@aws-sdk/*'],
+    ...options,
+  });
+  const { outputFiles, metafile } = result;
+  if (!outputFiles || !metafile) throw new Error('esbuild returned no output or metafile');
+  const sizes = Object.fromEntries(
+    outputFiles.map((file) => [file.path.slice(root.length), file.contents.byteLength]),
+  );
+  return { sizes, metafile };
+}
+
+/** Every module the bundle took in, and every import it left external. */
+function modules(metafile: Metafile): string[] {
+  const external = Object.values(metafile.outputs).flatMap((o) => o.imports.map((i) => i.path));
+  return [...Object.keys(metafile.inputs), ...external];
+}
+
+const forbidden = (metafile: Metafile) =>
+  modules(metafile).filter((path) => FORBIDDEN.some((f) => f.test(path)));
+
+describe('the caller bundle', () => {
+  it('middy + salesforce() + one request takes in no key, secret or signing code', async () => {
+    const { metafile } = await bundle(CALLER, { outfile: 'caller.js' });
+    expect(modules(metafile)).toContain('functions/shared/salesforce-middleware.ts');
+    expect(forbidden(metafile)).toEqual([]);
+  });
+
+  it('the /client entry reaches no secret, key or signing module, and imports neither jose nor Secrets Manager', async () => {
+    const { metafile } = await bundle('exports/client.ts', { outfile: 'client.js', packages: 'external' });
+    const inputs = modules(metafile);
+    expect(forbidden(metafile)).toEqual([]);
+    expect(inputs).not.toContain('jose');
+    expect(inputs).not.toContain('@aws-sdk/client-secrets-manager');
+    expect(inputs).toContain('@aws-sdk/client-lambda');
+  });
+
+  it('a bundle split at the lazily loaded writers loads nothing of them until upsert() is called', async () => {
+    const { metafile } = await bundle(CALLER, { outdir: 'out', splitting: true });
+    const entry = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === CALLER);
+    const loadedAtStart = new Set<string>();
+    const visit = (path: string) => {
+      const output = metafile.outputs[path];
+      if (!output || loadedAtStart.has(path)) return;
+      loadedAtStart.add(path);
+      for (const i of output.imports) if (i.kind === 'import-statement') visit(i.path);
+    };
+    visit(entry?.[0] ?? '');
+    const inputs = [...loadedAtStart].flatMap((path) => Object.keys(metafile.outputs[path]?.inputs ?? {}));
+    expect(inputs).not.toContain('lib/sync/record-sync.ts');
+    expect(inputs.filter((path) => /node_modules\/csv-(parse|stringify)\//.test(path))).toEqual([]);
+  });
+
+  // Known over budget (issue 10, point 3): the single-file caller bundle is about 97 KB. Most of it
+  // is what upsert() needs (csv-parse, csv-stringify, zod for record validation) and zod on the
+  // request path (client options, vendor response, env). `it.fails` keeps the gap visible: once the
+  // budget is met, this fails, and `.fails` comes off.
+  it.fails(`middy + salesforce() + one request is at most ${CALLER_BUDGET_BYTES} bytes`, async () => {
+    const { sizes } = await bundle(CALLER, { outfile: 'caller.js' });
+    expect(sizes['caller.js']).toBeLessThanOrEqual(CALLER_BUDGET_BYTES);
+  });
+});
