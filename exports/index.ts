@@ -51,6 +51,7 @@ export {
   SfBridgeError,
   SourceReadError,
   TokenVendorError,
+  UnexpectedResponseError,
   type OAuthErrorDetails,
   type SalesforceErrorItem,
   type SfBridgeErrorOptions,
