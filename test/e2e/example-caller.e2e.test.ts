@@ -3,7 +3,8 @@
 // which builds dist/), the example copied to a temp dir next to the tarball its package.json names
 // (`file:../../.pack/sf-lambda-bridge.tgz`), its dependencies installed (--prefer-offline), then its
 // own steps: `tsc --noEmit`, the esbuild bundle (build.ts), the bundle run against
-// sf-lambda-bridge/testing on Node 22 (handler.test.ts), and `serverless package` offline.
+// sf-lambda-bridge/testing on Node 22 (handler.test.ts), and `serverless package` (its own osls
+// devDependency, no plugin: build.ts bundles) offline.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
@@ -19,12 +20,6 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const NODE = existsSync(join(ROOT, 'node_modules/.bin/node'))
   ? join(ROOT, 'node_modules/.bin/node')
   : process.execPath;
-/**
- * This repository's serverless (osls, v4), run in the example's directory: it needs no plugin
- * there (build.ts bundles), so the example does not install its own copy for this test.
- */
-const SERVERLESS = join(ROOT, 'node_modules/.bin/serverless');
-
 let workDir: string;
 let example: string;
 
@@ -121,7 +116,11 @@ describe('examples/caller', () => {
 
   it('packages with `serverless package` offline: the bundle only, the policy and vendor ARN imported', async () => {
     const out = join(example, '.serverless');
-    await exec(SERVERLESS, ['package', '--stage', 'dev', '--package', out], example);
+    await exec(
+      join(example, 'node_modules', '.bin', 'serverless'),
+      ['package', '--stage', 'dev', '--package', out],
+      example,
+    );
     const template = JSON.parse(
       await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'),
     ) as { Resources: Record<string, { Properties: Record<string, unknown> }> };
