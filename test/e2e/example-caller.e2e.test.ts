@@ -1,17 +1,17 @@
 // examples/caller, the worked example of README's "Calling the token vendor from your own
-// Lambdas", as a user would build it outside this repository: the package packed (`npm pack`,
-// which builds dist/), the example copied to a temp dir next to the tarball its package.json names
-// (`file:../../.pack/sf-lambda-bridge.tgz`), its dependencies installed (--prefer-offline), then its
-// own steps: `tsc --noEmit`, the esbuild bundle (build.ts), the bundle run against
-// sf-lambda-bridge/testing on Node 22 (handler.test.ts), and `serverless package` (its own osls
-// devDependency, no plugin: build.ts bundles) offline.
+// Lambdas", as a user would build it outside this repository: the package packed (`npm pack`, which
+// builds dist/; once for the run, test/setup/pack.ts), the example copied to a temp dir next to the
+// tarball its package.json names (`file:../../.pack/sf-lambda-bridge.tgz`), its dependencies
+// installed (--prefer-offline), then its own steps: `tsc --noEmit`, the esbuild bundle (build.ts),
+// the bundle run against sf-lambda-bridge/testing on Node 22 (handler.test.ts), and
+// `serverless package` (its own osls devDependency, no plugin: build.ts bundles) offline.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { recordOutput } from '../setup/output-sink.js';
 
 const run = promisify(execFile);
@@ -54,9 +54,8 @@ beforeAll(async () => {
   const packDir = join(workDir, '.pack');
   example = join(workDir, 'examples', 'caller');
   await mkdir(packDir, { recursive: true });
-  await exec('npm', ['pack', '--pack-destination', packDir, '--loglevel=error'], ROOT, 170_000);
-  const [tarball] = (await readdir(packDir)).filter((name) => name.endsWith('.tgz'));
-  await rename(join(packDir, tarball ?? ''), join(packDir, 'sf-lambda-bridge.tgz'));
+  // Packed once for the run by test/setup/pack.ts.
+  await copyFile(inject('packedTarball'), join(packDir, 'sf-lambda-bridge.tgz'));
   await cp(join(ROOT, 'examples', 'caller'), example, {
     recursive: true,
     filter: (source) => !/[\\/](node_modules|dist|\.serverless)$/.test(source),
