@@ -70,6 +70,8 @@ export default defineConfig(
     '.esbuild-ci/',
     'dist/',
     'local-stack/',
+    // examples/ are separate projects, with their own tsconfig and toolchain.
+    'examples/',
   ]),
   js.configs.recommended,
   tseslint.configs.strictTypeChecked,

@@ -1,15 +1,15 @@
-// The package as its users meet it: `npm pack` (which builds dist/ through prepack), the tarball
-// installed into a fresh project with the peer dependencies, and every subpath imported from plain
-// Node 22 ESM, outside this repository. Installs come from the npm cache when it has the
+// The package as its users meet it: `npm pack` (which builds dist/ through prepack; once for the
+// run, test/setup/pack.ts), the tarball installed into a fresh project with the peer dependencies,
+// and every subpath imported from plain Node 22 ESM, outside this repository. Installs come from the npm cache when it has the
 // packages (--prefer-offline), else from the registry.
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import * as errors from '../../lib/errors.js';
 import { recordOutput } from '../setup/output-sink.js';
 
@@ -60,15 +60,12 @@ const specifier = (key: string) => (key === '.' ? packageJson.name : `${packageJ
 beforeAll(async () => {
   packageJson = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as PackageJson;
   workDir = await mkdtemp(join(tmpdir(), 'sf-package-'));
-  const packDir = join(workDir, 'pack');
   project = join(workDir, 'consumer');
-  await mkdir(packDir, { recursive: true });
   await mkdir(project, { recursive: true });
-  // `npm pack` runs prepack, the build; its output may come ahead of the JSON report.
-  const packed = await npm(['pack', '--json', '--pack-destination', packDir], ROOT);
-  const report = JSON.parse(packed.slice(packed.indexOf('[\n'))) as { files: { path: string }[] }[];
-  packedFiles = report[0]?.files.map((file) => file.path) ?? [];
-  const [tarball] = (await readdir(packDir)).filter((name) => name.endsWith('.tgz'));
+  // Packed once for the run by test/setup/pack.ts (`npm pack`, which runs prepack, the build).
+  recordOutput(inject('packOutput'));
+  packedFiles = inject('packedFiles');
+  const tarball = inject('packedTarball');
   await writeFile(
     join(project, 'package.json'),
     JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }),
@@ -77,15 +74,7 @@ beforeAll(async () => {
   // For the TypeScript consumer below: Node's types, as any Lambda project has them.
   peers.push(`@types/node@${packageJson.devDependencies['@types/node'] ?? '22'}`);
   await npm(
-    [
-      'install',
-      '--prefer-offline',
-      '--no-audit',
-      '--no-fund',
-      '--loglevel=error',
-      join(packDir, tarball ?? ''),
-      ...peers,
-    ],
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...peers],
     project,
   );
 }, 180_000);
