@@ -1,6 +1,7 @@
 // Renders everything measured as one markdown document (bench/RESULTS.md and stdout).
 import { cpus, release, totalmem, type as osType } from 'node:os';
 import type { FunctionBundle } from './bundle-size.js';
+import type { CallerResults } from './caller.js';
 import type { ColdStartRow } from './cold-start.js';
 import type { FaultRow } from './faults.js';
 import type { ExpiryRow } from './session-expiry.js';
@@ -16,6 +17,7 @@ export interface BenchResults {
   expiry: ExpiryRow[];
   volumes: VolumeRow[];
   faults: FaultRow[];
+  caller: CallerResults;
 }
 
 interface Target {
@@ -86,6 +88,21 @@ function targets(results: BenchResults): Target[] {
       },
     );
   }
+  const { bundle: callerBundle, request } = results.caller;
+  out.push(
+    {
+      what: 'caller bundle (middy + salesforce() + one request), minified',
+      target: `≤ ${kb(callerBundle.budgetBytes)}`,
+      result: kb(callerBundle.bytes),
+      met: callerBundle.bytes <= callerBundle.budgetBytes,
+    },
+    {
+      what: 'warm `client.request(GET /limits)` p50 minus bare `fetch` p50',
+      target: `< ${us(request.budgetUs)}`,
+      result: us(request.overheadP50Us),
+      met: request.overheadP50Us < request.budgetUs,
+    },
+  );
   const ourExpiry = results.expiry.find((row) => row.client === 'ours');
   if (ourExpiry) {
     out.push({
@@ -163,6 +180,37 @@ function bundleSection(results: BenchResults): string {
   return table(
     ['client', 'function', 'minified', 'bytes', 'gzip'],
     results.bundles.map((b) => [b.client, b.name, kb(b.bytes), int(b.bytes), kb(b.gzipBytes)]),
+  );
+}
+
+function callerBundleSection(results: BenchResults): string {
+  const { bundle } = results.caller;
+  return table(
+    ['bundle', 'minified', 'bytes', 'gzip', 'budget'],
+    [
+      [
+        `ours: caller (${bundle.entry})`,
+        kb(bundle.bytes),
+        int(bundle.bytes),
+        kb(bundle.gzipBytes),
+        kb(bundle.budgetBytes),
+      ],
+      ...results.bundles
+        .filter((b) => b.client !== 'ours')
+        .map((b) => [`${b.client}: ${b.name} (function)`, kb(b.bytes), int(b.bytes), kb(b.gzipBytes), '–']),
+    ],
+  );
+}
+
+function callerRequestSection(results: BenchResults): string {
+  const { request } = results.caller;
+  return table(
+    ['call', 'p50', 'p99'],
+    [
+      ["`client.request('GET', '/limits')`", us(request.client.p50Us), us(request.client.p99Us)],
+      ['bare `fetch` (same URL and Authorization header)', us(request.fetch.p50Us), us(request.fetch.p99Us)],
+      [`difference of p50s (budget < ${us(request.budgetUs)})`, us(request.overheadP50Us), '–'],
+    ],
   );
 }
 
@@ -349,6 +397,21 @@ export function renderReport(results: BenchResults, notes: readonly string[]): s
     'platform node, target node22, `@aws-sdk/*` external, createRequire banner), the same for all.',
     '',
     bundleSection(results),
+    '',
+    '## Caller',
+    '',
+    'The caller bundle of issue 10 (point 3), built as test/client/caller-bundle.test.ts builds it',
+    '(test/client/fixtures/caller-build.ts: bundle, minify, ESM, platform node, target node20,',
+    '`@aws-sdk/*` external). jsforce and the baseline have no caller package; their function bundles',
+    'from the table above are shown for scale (each one includes its Salesforce client).',
+    '',
+    callerBundleSection(results),
+    '',
+    `Warm \`request\` overhead: a \`SalesforceClient\` with a fixed token from one real login, against`,
+    `the Salesforce emulator; ${int(results.caller.request.iterations)} sequential calls of each kind, interleaved`,
+    'and alternating which goes first, after 200 warm-up calls of each; both read the JSON body.',
+    '',
+    callerRequestSection(results),
     '',
     '## Cold init',
     '',

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { format, resolveConfig } from 'prettier';
 import { benchEnv, childEnv, startBenchStack } from './bench-stack.js';
 import { buildChildRunner, buildFunctionBundles, ROOT } from './bundle-size.js';
+import { measureCallerBundle, measureCallerRequest } from './caller.js';
 import { measureColdStarts } from './cold-start.js';
 import { measureFaults } from './faults.js';
 import { renderReport } from './report.js';
@@ -66,6 +67,9 @@ try {
   log('bench: session expiry');
   const expiry = await measureSessionExpiry(stack);
 
+  log('bench: caller');
+  const caller = { bundle: await measureCallerBundle(), request: await measureCallerRequest(stack) };
+
   log('bench: upsert volume');
   const volumes = await measureVolumes(stack, runner, log);
 
@@ -73,7 +77,17 @@ try {
   const faults = await measureFaults(stack, runner, log);
 
   const report = renderReport(
-    { startedAt, totalMs: performance.now() - started, bundles, cold, tokens, expiry, volumes, faults },
+    {
+      startedAt,
+      totalMs: performance.now() - started,
+      bundles,
+      cold,
+      tokens,
+      expiry,
+      volumes,
+      faults,
+      caller,
+    },
     NOTES,
   );
   // Formatted as `npm run format:check` expects, so the file can be committed as written.

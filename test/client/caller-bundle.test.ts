@@ -4,8 +4,8 @@
 import { fileURLToPath } from 'node:url';
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { CALLER_BUDGET_BYTES, CALLER_ENTRY, callerBuildOptions } from './fixtures/caller-build.js';
 
-const CALLER_BUDGET_BYTES = 25 * 1024;
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Key and secret code that a caller must never load. */
@@ -19,22 +19,13 @@ const FORBIDDEN = [
   /^lib\/token\/salesforce-login\.ts$/,
 ];
 
-const CALLER = 'test/client/fixtures/caller.ts';
+const CALLER = CALLER_ENTRY;
 
 /** Bytes of every output file, and the metafile. */
 async function bundle(entry: string, options: BuildOptions = {}) {
   const result = await build({
-    absWorkingDir: root,
+    ...callerBuildOptions(root),
     entryPoints: [entry],
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-    external: ['@aws-sdk/*'],
     ...options,
   });
   const { outputFiles, metafile } = result;
