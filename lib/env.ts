@@ -10,6 +10,7 @@ import {
   DEFAULT_SESSION_TTL_SECONDS,
 } from './constants.js';
 import { ConfigurationError } from './errors.js';
+import { SALESFORCE_API_NAME, SALESFORCE_API_VERSION } from './salesforce-names.js';
 import { formatProblems, schemaProblems, type FieldProblem } from './schema-issues.js';
 
 /**
@@ -103,12 +104,10 @@ export interface SyncEnv {
   dryRun: boolean;
 }
 
-const apiName = z.optional(
-  z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'must be a Salesforce API name')),
-);
+const apiName = z.optional(z.string().check(z.regex(SALESFORCE_API_NAME, 'must be a Salesforce API name')));
 
 const apiVersion = z._default(
-  z.string().check(z.regex(/^\d{2,3}\.0$/, 'must look like 66.0')),
+  z.string().check(z.regex(SALESFORCE_API_VERSION, 'must look like 66.0')),
   DEFAULT_API_VERSION,
 );
 

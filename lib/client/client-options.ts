@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_API_VERSION } from '../constants.js';
 import { readClientEnv } from '../env.js';
 import { ConfigurationError } from '../errors.js';
+import { SALESFORCE_API_VERSION } from '../salesforce-names.js';
 import { formatProblems, schemaProblems } from '../schema-issues.js';
 import type { TokenProvider } from '../token/caching-token-provider.js';
 import { VendorTokenProvider } from '../token/vendor-token-provider.js';
@@ -47,7 +48,7 @@ const optionsSchema = z.strictObject(
       z.custom<TokenProvider>(isTokenProvider, 'must be a TokenProvider (getToken and refreshToken)'),
     ),
     apiVersion: z.optional(
-      z.string({ error: 'must be a string' }).check(z.regex(/^\d{2,3}\.0$/, 'must look like 66.0')),
+      z.string({ error: 'must be a string' }).check(z.regex(SALESFORCE_API_VERSION, 'must look like 66.0')),
     ),
     deadline: z.optional(
       z.custom<() => number>((value) => typeof value === 'function', 'must be a function returning epoch ms'),

@@ -1,6 +1,7 @@
 import { ConfigurationError } from '../errors.js';
 import { failed, type RecordOutcome, type SyncItem } from '../record-outcome.js';
 import type { SalesforceRestClient } from '../salesforce/rest-client.js';
+import { SALESFORCE_API_NAME } from '../salesforce-names.js';
 import { describeRecordIssues, externalIdOf, recordSchema } from '../sync/record-schema.js';
 import { upsertRecords } from '../sync/record-sync.js';
 
@@ -10,9 +11,6 @@ export interface UpsertOptions {
   /** sObject Collections calls in flight at once. Default 3. */
   concurrency?: number | undefined;
 }
-
-/** Salesforce API names: a letter, then letters, digits and underscores (e.g. `Ext_Id__c`). */
-const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
 
 /**
  * Upserts records by external ID exactly as the sync functions do (Collections or Bulk API 2.0
@@ -33,7 +31,7 @@ export async function upsertByIndex(
     ['sobject', sobject],
     ['externalIdField', externalIdField],
   ] as const) {
-    if (!API_NAME.test(value)) {
+    if (!SALESFORCE_API_NAME.test(value)) {
       throw new ConfigurationError(`Invalid upsert: ${field} must be a Salesforce API name`, {
         problems: [{ field, problem: 'must be a Salesforce API name' }],
       });

@@ -1,9 +1,7 @@
 import * as z from 'zod/mini';
 import { RECORD_MAX_FIELDS as MAX_FIELDS, SALESFORCE_MAX_TEXT_LENGTH as MAX_TEXT } from '../constants.js';
 import { describeIssues } from '../schema-issues.js';
-
-/** Salesforce API names: a letter, then letters, digits and underscores (e.g. `Ext_Id__c`, `Account`). */
-const API_NAME = /^[A-Za-z][A-Za-z0-9_]{0,79}$/;
+import { SALESFORCE_API_NAME } from '../salesforce-names.js';
 
 const scalar = z.union([
   z.string().check(z.maxLength(MAX_TEXT, `is longer than ${MAX_TEXT} characters`)),
@@ -13,7 +11,10 @@ const scalar = z.union([
 ]);
 
 /** A relationship reference by external ID, e.g. `"Account": {"Ext_Id__c": "A-1"}`. */
-const reference = z.record(z.string().check(z.regex(API_NAME, 'is not a Salesforce field name')), scalar);
+const reference = z.record(
+  z.string().check(z.regex(SALESFORCE_API_NAME, 'is not a Salesforce field name')),
+  scalar,
+);
 
 /**
  * A record as it is sent to Salesforce: field API names to scalars (or one level of relationship
@@ -21,7 +22,10 @@ const reference = z.record(z.string().check(z.regex(API_NAME, 'is not a Salesfor
  * which also keeps prototype-pollution keys out.
  */
 export const recordSchema = z
-  .record(z.string().check(z.regex(API_NAME, 'is not a Salesforce field name')), z.union([scalar, reference]))
+  .record(
+    z.string().check(z.regex(SALESFORCE_API_NAME, 'is not a Salesforce field name')),
+    z.union([scalar, reference]),
+  )
   .check(z.refine((r) => Object.keys(r).length <= MAX_FIELDS, `has more than ${MAX_FIELDS} fields`));
 
 export type SyncRecord = z.infer<typeof recordSchema>;
@@ -29,8 +33,10 @@ export type SyncRecord = z.infer<typeof recordSchema>;
 /** The SQS message body: `{"sobject"?, "externalIdField"?, "record": {...}}`. */
 export const messageSchema = z.strictObject(
   {
-    sobject: z.optional(z.string().check(z.regex(API_NAME, 'is not a Salesforce object name'))),
-    externalIdField: z.optional(z.string().check(z.regex(API_NAME, 'is not a Salesforce field name'))),
+    sobject: z.optional(z.string().check(z.regex(SALESFORCE_API_NAME, 'is not a Salesforce object name'))),
+    externalIdField: z.optional(
+      z.string().check(z.regex(SALESFORCE_API_NAME, 'is not a Salesforce field name')),
+    ),
     record: recordSchema,
   },
   { error: 'must be a JSON object' },
@@ -41,7 +47,7 @@ export const messageSchema = z.strictObject(
  * keys, which come from the input, only API-name-shaped ones (short by definition) are repeated.
  */
 export function describeRecordIssues(error: z.core.$ZodError): string {
-  return describeIssues(error, { root: 'body', shownKeys: API_NAME });
+  return describeIssues(error, { root: 'body', shownKeys: SALESFORCE_API_NAME });
 }
 
 /** The external ID value, when the record has a usable one. */
