@@ -118,3 +118,14 @@ export const MIN_RSA_BITS = 2048;
 
 /** CloudWatch namespace of the EMF metrics, unless `POWERTOOLS_METRICS_NAMESPACE` names another. */
 export const DEFAULT_METRICS_NAMESPACE = 'SfLambdaBridge';
+
+/**
+ * Bytes of one part of a report object's multipart upload. S3 takes parts of 5 MiB to 5 GiB
+ * (the last may be smaller), at most 10,000 of them
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html): 8 MiB parts hold a
+ * report of up to 80 GB while keeping one part in memory.
+ */
+export const REPORT_PART_BYTES = 8 * 1024 * 1024;
+
+/** S3's smallest multipart part (all but the last), in bytes. */
+export const S3_MIN_PART_BYTES = 5 * 1024 * 1024;

@@ -244,3 +244,11 @@ export class SourceReadError extends SfBridgeError {
 export class UnexpectedResponseError extends SfBridgeError {
   static override readonly code: string = 'ERR_UNEXPECTED_RESPONSE';
 }
+
+/**
+ * A run report object (failure report, summary, state under `SYNC_REPORT_URL`) could not be
+ * written or read. The records themselves were synced; only their account is missing.
+ */
+export class ReportWriteError extends SfBridgeError {
+  static override readonly code: string = 'ERR_REPORT_WRITE';
+}
