@@ -129,3 +129,19 @@ export const REPORT_PART_BYTES = 8 * 1024 * 1024;
 
 /** S3's smallest multipart part (all but the last), in bytes. */
 export const S3_MIN_PART_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Upper bound of a Bulk upload or results read, which last as long as the data takes: the
+ * longest a Lambda runs (15 min). The invocation's deadline cuts it shorter.
+ */
+export const BULK_TRANSFER_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** Bytes of CSV queued per chunk of a streamed Bulk upload (and the most queued at once). */
+export const BULK_UPLOAD_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Records per Bulk API 2.0 job. Each job's external IDs are held to map its results back to
+ * their source records, so this bounds memory (about 10 MB at 100,000); Salesforce splits a job
+ * into batches of 10,000 and processes them in parallel anyway.
+ */
+export const BULK_MAX_JOB_RECORDS = 100_000;

@@ -54,7 +54,8 @@ export function toCsvParts(items: readonly MergedItem[], maxBytes: number): CsvJ
 
 const STRINGIFY_OPTIONS = { eof: true, record_delimiter: 'unix', quoted_match: /^\s|\s$/ } as const;
 
-function flatten(record: Record<string, unknown>): Record<string, unknown> {
+/** A record's cells by column: a relationship reference `{"Account": {"Ext_Id__c": "A1"}}` becomes `Account.Ext_Id__c`. */
+export function flatten(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
@@ -66,11 +67,19 @@ function flatten(record: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-function cell(value: unknown): string {
+/** A value as Bulk CSV text: absent is empty (unchanged), null and '' are `#N/A` (set to null). */
+export function cell(value: unknown): string {
   if (value === undefined) return '';
   // Salesforce stores an empty text value as null; in Bulk CSV an empty cell would mean "unchanged".
   if (value === null || value === '') return BULK_NULL;
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
     return String(value);
   return JSON.stringify(value);
+}
+
+/** One CSV line, every field quoted (RFC 4180: quotes doubled), so no value can break a row. */
+export function csvLine(cells: readonly string[]): string {
+  let line = '';
+  for (let i = 0; i < cells.length; i++) line += `${i ? ',' : ''}"${(cells[i] ?? '').replaceAll('"', '""')}"`;
+  return `${line}\n`;
 }

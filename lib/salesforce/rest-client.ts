@@ -39,11 +39,19 @@ export interface RestClientOptions {
 export interface RestRequest {
   /** JSON body; sent with `Content-Type: application/json`. */
   json?: unknown;
-  /** Raw body with its content type (e.g. CSV for Bulk API 2.0). */
-  body?: string | undefined;
+  /**
+   * Raw body with its content type (e.g. CSV for Bulk API 2.0). A stream is sent as it is
+   * produced and is never retried (it cannot be sent twice).
+   */
+  body?: string | ReadableStream<Uint8Array> | undefined;
   contentType?: string | undefined;
-  /** `json` (default) parses the answer; `text` returns it as is (CSV results). */
-  accept?: 'json' | 'text' | undefined;
+  /**
+   * `json` (default) parses the answer; `text` returns it as is; `stream` returns the body
+   * unread, for the caller to consume (large CSV results), still bounded by the timeout.
+   */
+  accept?: 'json' | 'text' | 'stream' | undefined;
+  /** Upper bound of this request, body included; the deadline may cut it shorter. Default: the client's. */
+  timeoutMs?: number | undefined;
   headers?: Record<string, string> | undefined;
   /** Retry transient failures (default true). Off for calls that must not repeat, e.g. a Bulk upload. */
   retry?: boolean | undefined;
@@ -113,7 +121,7 @@ export class SalesforceRestClient {
       },
       {
         retries:
-          request.retry === false
+          request.retry === false || typeof request.body === 'object'
             ? 0
             : Math.max(0, (this.#options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS) - 1),
         factor: 2,
@@ -149,17 +157,20 @@ export class SalesforceRestClient {
     const url = `${token.instanceUrl}${path.startsWith('/services/') ? '' : `/services/data/v${this.apiVersion}`}${path}`;
     const headers: Record<string, string> = {
       authorization: `Bearer ${token.accessToken}`,
-      accept: request.accept === 'text' ? 'text/csv' : 'application/json',
+      accept: request.accept === undefined || request.accept === 'json' ? 'application/json' : 'text/csv',
       ...request.headers,
     };
-    let body: string | undefined = request.body;
+    let body: string | ReadableStream<Uint8Array> | undefined = request.body;
     if (request.json !== undefined) {
       body = JSON.stringify(request.json);
       headers['content-type'] = 'application/json';
     } else if (request.contentType) {
       headers['content-type'] = request.contentType;
     }
-    const timeoutMs = Math.min(this.#options.requestTimeoutMs ?? DEFAULT_REST_TIMEOUT_MS, remaining);
+    const timeoutMs = Math.min(
+      request.timeoutMs ?? this.#options.requestTimeoutMs ?? DEFAULT_REST_TIMEOUT_MS,
+      remaining,
+    );
     let response: Response;
     let text: string;
     this.apiCalls += 1;
@@ -168,8 +179,14 @@ export class SalesforceRestClient {
         method,
         headers,
         body: body ?? null,
+        // A stream body needs half duplex (fetch spec); the answer is read once it is sent.
+        ...(typeof body === 'object' ? { duplex: 'half' } : {}),
         signal: AbortSignal.timeout(timeoutMs),
       });
+      if (request.accept === 'stream' && response.ok && response.body) {
+        this.#noteUsage(response);
+        return { status: response.status, headers: response.headers, body: response.body as T };
+      }
       text = await response.text();
     } catch (error) {
       const reason =
@@ -180,11 +197,7 @@ export class SalesforceRestClient {
         cause: error,
       });
     }
-    const usage = parseLimitInfo(response.headers.get('sforce-limit-info'));
-    if (usage) {
-      this.apiUsage = usage;
-      this.#options.onApiUsage?.(usage);
-    }
+    this.#noteUsage(response);
     const { status } = response;
     if (status >= 200 && status < 300) {
       return {
@@ -210,6 +223,14 @@ export class SalesforceRestClient {
       );
     }
     throw new AbortError(SalesforceApiError.fromResponse(method, path, status, errors));
+  }
+
+  #noteUsage(response: Response): void {
+    const usage = parseLimitInfo(response.headers.get('sforce-limit-info'));
+    if (usage) {
+      this.apiUsage = usage;
+      this.#options.onApiUsage?.(usage);
+    }
   }
 }
 
