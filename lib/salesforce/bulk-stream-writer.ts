@@ -1,6 +1,6 @@
 import { BULK_MAX_JOB_BYTES, BULK_MAX_JOB_RECORDS } from '../constants.js';
 import { errorCode, errorMessage, failed, type MergedItem } from '../record-outcome.js';
-import { cell, csvLine, flatten } from './bulk-csv.js';
+import { bulkRow, csvLine, flatten } from './bulk-csv.js';
 import { bulkJob, TERMINAL_STATES, type WaitOptions } from './bulk-job.js';
 import { collectJobOutcomes, failRest, type OutcomeSink } from './bulk-results.js';
 import { JobUpload } from './bulk-upload.js';
@@ -86,10 +86,10 @@ export class BulkStreamWriter {
     ) {
       job = await this.#rotate(fields);
     }
-    let line = job ? csvLine(job.columns.map((c) => cell(Object.hasOwn(row, c) ? row[c] : undefined))) : '';
+    let line = job ? bulkRow(job.columns, row) : '';
     if (job && job.records > 0 && job.upload.bytes + Buffer.byteLength(line) > this.#maxBytes) {
       job = await this.#rotate(fields);
-      line = job ? csvLine(job.columns.map((c) => cell(Object.hasOwn(row, c) ? row[c] : undefined))) : '';
+      line = job ? bulkRow(job.columns, row) : '';
     }
     if (!job) {
       const broken = this.#broken ?? {

@@ -149,16 +149,26 @@ describe('scheduled-sync', () => {
     ]);
   });
 
-  it('a Bulk job that ends Failed reports every record failed', async () => {
+  it('a Bulk job that ends Failed before processing reports every record unprocessed, with the reason', async () => {
     const invoke = await scheduledSync({ SYNC_BULK_THRESHOLD: '10' });
     source.serve(JSON.stringify(Array.from({ length: 20 }, (_, i) => hostileAccount(i))));
     stack.salesforce.injectBulkFault({ outcome: 'Failed', errorMessage: 'InvalidBatch : simulated' });
     const summary = await invoke();
     expect(summary).toMatchObject({ read: 20, created: 0, failed: 20, api: 'bulk' });
     expect(summary.failures[0]).toMatchObject({
-      statusCode: 'BULK_JOB_FAILED',
-      message: expect.stringContaining('simulated') as unknown,
+      statusCode: 'UNPROCESSED',
+      message: expect.stringContaining('ended Failed: InvalidBatch : simulated') as unknown,
     });
+  });
+
+  it('a Bulk job that ends Failed part way counts its written rows as written', async () => {
+    const invoke = await scheduledSync({ SYNC_BULK_THRESHOLD: '10' });
+    source.serve(JSON.stringify(Array.from({ length: 20 }, (_, i) => hostileAccount(i))));
+    stack.salesforce.injectBulkFault({ outcome: 'Failed', afterRows: 12 });
+    const summary = await invoke();
+    expect(summary).toMatchObject({ read: 20, created: 12, failed: 8, api: 'bulk' });
+    expect(stack.salesforce.records('Account')).toHaveLength(12);
+    expect(new Set(summary.failures.map((f) => f.statusCode))).toEqual(new Set(['UNPROCESSED']));
   });
 
   it('a Bulk job that never completes is given up within the remaining time, its records reported', async () => {
