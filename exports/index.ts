@@ -55,4 +55,5 @@ export {
   type OAuthErrorDetails,
   type SalesforceErrorItem,
   type SfBridgeErrorOptions,
+  type SourceLimit,
 } from '../lib/errors.js';

@@ -57,5 +57,13 @@ export {
   type RecordWritten,
   type SyncItem,
 } from '../lib/record-outcome.js';
-export { readScheduledSyncEnv, readSyncEnv, type ScheduledSyncEnv, type SyncEnv } from '../lib/env.js';
+export {
+  readScheduledSyncEnv,
+  readSyncEnv,
+  SOURCE_FORMATS,
+  type ScheduledSyncEnv,
+  type SourceFormat,
+  type SyncEnv,
+} from '../lib/env.js';
+export { redactUrl } from '../lib/logging/redact.js';
 export { createSyncRuntime, startInvocation, type SyncRuntime } from '../functions/shared/sync-runtime.js';
