@@ -171,3 +171,9 @@ export const BULK_UPLOAD_CHUNK_BYTES = 256 * 1024;
  * into batches of 10,000 and processes them in parallel anyway.
  */
 export const BULK_MAX_JOB_RECORDS = 100_000;
+
+/**
+ * Time the scheduled sync keeps back from its deadline: it stops reading the source this long
+ * before, to send the last job, read the results of finished jobs and write the report.
+ */
+export const SYNC_DEADLINE_RESERVE_MS = 10_000;

@@ -21,6 +21,8 @@ export interface WaitOptions {
   /** Job-status polling backoff bounds. Default 500 ms to 10 s. */
   pollMinMs?: number | undefined;
   pollMaxMs?: number | undefined;
+  /** Time to keep back from the deadline for what follows (reading results, reporting). Default 0. */
+  reserveMs?: number | undefined;
 }
 
 /**
@@ -70,7 +72,7 @@ export const bulkJob = {
     let delay = options.pollMinMs ?? BULK_POLL_MIN_DELAY_MS;
     for (;;) {
       const job = await bulkJob.info(client, id);
-      if (TERMINAL_STATES.has(job.state) || client.remainingMs() < delay) return job;
+      if (TERMINAL_STATES.has(job.state) || client.remainingMs() - (options.reserveMs ?? 0) < delay) return job;
       await new Promise((resolve) => setTimeout(resolve, delay));
       delay = Math.min(delay * 1.5, options.pollMaxMs ?? BULK_POLL_MAX_DELAY_MS);
     }
