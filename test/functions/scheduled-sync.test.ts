@@ -95,6 +95,8 @@ describe('scheduled-sync', () => {
         '{"Ext_Id__c": "truncated"',
         JSON.stringify({ Name: 'no external id' }),
       ].join('\n'),
+      200,
+      'application/x-ndjson',
     );
     const summary = await invoke();
     expect(summary).toMatchObject({ read: 5, created: 1, updated: 1, failed: 3, api: 'collections' });

@@ -103,9 +103,8 @@ class ArrayGuard {
 
   #fail(problem: string): void {
     // The parsers' messages quote the source: only the position is kept.
-    this.#failure ??= new SourceReadError(
-      `Sync source ${this.#limits.label} ${problem} (in element #${this.#index}, within its first ${this.#bytesFed} bytes); reading stopped`,
-    );
+    const where = this.#depth > 0 || this.#ended ? ` (in or after element #${this.#index})` : '';
+    this.#failure ??= new SourceReadError(`Sync source ${this.#limits.label} ${problem}${where}; reading stopped`);
   }
 
   #onToken(info: ParsedTokenInfo): void {
