@@ -12,6 +12,7 @@ import {
   DEFAULT_SESSION_TTL_SECONDS,
 } from './constants.js';
 import { ConfigurationError } from './errors.js';
+import { parseS3Prefix, s3PrefixProblem, type S3Location } from './s3-location.js';
 import { SALESFORCE_API_NAME, SALESFORCE_API_VERSION } from './salesforce-names.js';
 import { formatProblems, schemaProblems, type FieldProblem } from './schema-issues.js';
 import { parseSourceLocation, SOURCE_URL_FORMS } from './source-location.js';
@@ -114,6 +115,11 @@ export interface SyncEnv {
   maxRecordBytes: number;
   /** `SYNC_DRY_RUN` (default false): validate and report, write nothing. */
   dryRun: boolean;
+  /**
+   * `SYNC_REPORT_URL`: `s3://bucket/prefix/` under which each scheduled run writes its failure
+   * report, summary and the state of Bulk jobs left running. Default: none (the summary only).
+   */
+  reportTo: S3Location | undefined;
 }
 
 /** The formats a sync source may have (`SYNC_SOURCE_FORMAT`). */
@@ -143,6 +149,14 @@ const syncSchema = z.object({
   SYNC_MAX_SOURCE_BYTES: z._default(integer(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_SOURCE_BYTES),
   SYNC_MAX_RECORD_BYTES: z._default(integer(1_024, 256 * 1024 ** 2), DEFAULT_MAX_RECORD_BYTES),
   SYNC_DRY_RUN: z._default(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }), 'false'),
+  SYNC_REPORT_URL: z.optional(
+    z.string().check(
+      z.superRefine((url, ctx) => {
+        const problem = s3PrefixProblem(url);
+        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: url });
+      }),
+    ),
+  ),
 });
 
 /** Reads and validates the sync functions' settings. */
@@ -160,6 +174,8 @@ export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
     maxSourceBytes: e.SYNC_MAX_SOURCE_BYTES,
     maxRecordBytes: e.SYNC_MAX_RECORD_BYTES,
     dryRun: e.SYNC_DRY_RUN === 'true' || e.SYNC_DRY_RUN === '1',
+    reportTo:
+      e.SYNC_REPORT_URL === undefined ? undefined : parseS3Prefix(e.SYNC_REPORT_URL, 'SYNC_REPORT_URL'),
   };
 }
 

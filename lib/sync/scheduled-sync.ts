@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { SYNC_DEADLINE_RESERVE_MS } from '../constants.js';
 import type { SourceFormat } from '../env.js';
@@ -8,7 +9,8 @@ import type { SalesforceRestClient } from '../salesforce/rest-client.js';
 import { AutoWriter } from './auto-writer.js';
 import { describeRecordIssues, externalIdOf, recordSchema } from './record-schema.js';
 import type { PendingJob } from './report/run-state.js';
-import type { S3Location } from './report/s3-location.js';
+import type { S3Location } from '../s3-location.js';
+import { newRunId } from './run-id.js';
 import { readSource } from './source-reader.js';
 import { SyncTally, type SyncFailure, type TallyCounts } from './sync-tally.js';
 
@@ -97,7 +99,7 @@ async function syncAndReport(
   const { client, externalIdField } = options;
   // A short-lived run (a test, a tiny timeout) keeps a quarter of its time back instead.
   const reserveMs = options.reserveMs ?? Math.min(SYNC_DEADLINE_RESERVE_MS, client.remainingMs() / 4);
-  const runId = options.runId ?? `${new Date(started).toISOString().replace(/[:.]/g, '-')}-local`;
+  const runId = options.runId ?? newRunId(started, randomUUID());
   const reporting = options.reportTo
     ? (await import('./report/run-reporting.js')).openRunReporting(options.reportTo, runId, options.s3)
     : undefined;
@@ -193,7 +195,7 @@ async function syncAndReport(
         reporting.s3,
         reporting.location,
         runId,
-        options,
+        { sobject: options.sobject, externalIdField },
         unfinished,
         Date.now(),
       );

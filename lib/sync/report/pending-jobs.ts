@@ -8,7 +8,7 @@ import { collectJobOutcomes, failRest, type OutcomeSink } from '../../salesforce
 import type { UnfinishedJob } from '../../salesforce/bulk-stream-writer.js';
 import type { SalesforceRestClient } from '../../salesforce/rest-client.js';
 import type { PendingJob } from './run-state.js';
-import type { S3Location } from './s3-location.js';
+import type { S3Location } from '../../s3-location.js';
 import { S3ObjectWriter } from './s3-object-writer.js';
 
 export interface JobTarget {

@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { S3Location } from './s3-location.js';
+import type { S3Location } from '../../s3-location.js';
 import { S3ObjectWriter } from './s3-object-writer.js';
 
 /** One line of the failure report: which source record, and why Salesforce (or we) refused it. */
@@ -102,14 +102,4 @@ export class RunReport {
     this.#started = true;
     return HEADER;
   }
-}
-
-/**
- * A run id that sorts by start time and cannot collide between concurrent runs:
- * `2026-12-02T11-52-03-123Z-<request id prefix>` (no `:`, which some S3 tools mishandle in keys).
- */
-export function newRunId(startedAt: number, requestId: string): string {
-  const time = new Date(startedAt).toISOString().replaceAll(':', '-').replace('.', '-');
-  const suffix = requestId.replace(/[^A-Za-z0-9-]/g, '').slice(0, 36) || 'local';
-  return `${time}-${suffix}`;
 }

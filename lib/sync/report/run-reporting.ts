@@ -2,7 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { readS3SourceEnv } from '../../env.js';
 import { RunReport } from './run-report.js';
 import { RunStateStore } from './run-state.js';
-import type { S3Location } from './s3-location.js';
+import type { S3Location } from '../../s3-location.js';
 
 export { collectPendingJobs, saveUnfinishedJobs } from './pending-jobs.js';
 

@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 import { ReportWriteError } from '../../errors.js';
 import { parseJsonRejectingProto } from '../../json.js';
 import { describeIssues } from '../../schema-issues.js';
-import type { S3Location } from './s3-location.js';
+import type { S3Location } from '../../s3-location.js';
 
 /** A Bulk API 2.0 job a run submitted but could not see finish before its time ran out. */
 export interface PendingJob {

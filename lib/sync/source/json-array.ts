@@ -104,7 +104,9 @@ class ArrayGuard {
   #fail(problem: string): void {
     // The parsers' messages quote the source: only the position is kept.
     const where = this.#depth > 0 || this.#ended ? ` (in or after element #${this.#index})` : '';
-    this.#failure ??= new SourceReadError(`Sync source ${this.#limits.label} ${problem}${where}; reading stopped`);
+    this.#failure ??= new SourceReadError(
+      `Sync source ${this.#limits.label} ${problem}${where}; reading stopped`,
+    );
   }
 
   #onToken(info: ParsedTokenInfo): void {

@@ -3,9 +3,10 @@ import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReportWriteError } from '../../../lib/errors.js';
-import { newRunId, RunReport } from '../../../lib/sync/report/run-report.js';
+import { RunReport } from '../../../lib/sync/report/run-report.js';
+import { newRunId } from '../../../lib/sync/run-id.js';
 import { RunStateStore, type RunState } from '../../../lib/sync/report/run-state.js';
-import { parseS3Prefix } from '../../../lib/sync/report/s3-location.js';
+import { parseS3Prefix } from '../../../lib/s3-location.js';
 import { S3ObjectWriter } from '../../../lib/sync/report/s3-object-writer.js';
 import { startLocalS3, type LocalS3 } from '../../helpers/s3.js';
 

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../../errors.js';
+import { ConfigurationError } from './errors.js';
 
 /** An S3 bucket and a key prefix (empty, or ending in `/`). */
 export interface S3Location {
@@ -9,7 +9,8 @@ export interface S3Location {
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html (general purpose buckets).
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
-function prefixProblem(url: string): string | undefined {
+/** What is wrong with `s3://bucket/prefix/`, if anything (never quoting it). */
+export function s3PrefixProblem(url: string): string | undefined {
   const match = /^s3:\/\/([^/]+)\/(.*)$/.exec(url);
   if (!match) return 'must look like s3://bucket/prefix/';
   const [, bucket = '', prefix = ''] = match;
@@ -26,7 +27,7 @@ function prefixProblem(url: string): string | undefined {
  * setting, never the value (a URL may carry more than a location).
  */
 export function parseS3Prefix(url: string, setting: string): S3Location {
-  const problem = prefixProblem(url);
+  const problem = s3PrefixProblem(url);
   if (problem !== undefined) {
     throw new ConfigurationError(`${setting} ${problem}`, { problems: [{ field: setting, problem }] });
   }
