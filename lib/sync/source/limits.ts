@@ -61,6 +61,8 @@ export class ReadClock {
 
   /** Awaits the source (a response, a chunk, a listing page) within the idle time and the deadline. */
   async wait<T>(pending: Promise<T>): Promise<T> {
+    // Handled here even when a stop wins the race: its own rejection (an AbortError) is fallout.
+    pending.catch(() => undefined);
     this.throwIfStopped();
     this.#idleTimer = setTimeout(() => {
       this.#stop(
