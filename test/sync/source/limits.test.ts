@@ -8,8 +8,8 @@ import { SourceReadError } from '../../../lib/errors.js';
 import { answer, startRouteServer, type RouteServer } from '../../helpers/route-server.js';
 import { collect, readError } from './collect.js';
 
-/** 20 MB of newlines in about 20 KB: a small gzip bomb (the issue's was 199 KB -> 200 MB). */
-const bomb = gzipSync(Buffer.alloc(20 * 1024 ** 2, '\n'), { level: 9 });
+/** 8 MiB of newlines in about 8 KB: a small gzip bomb (the issue's was 199 KB -> 200 MB). */
+const bomb = gzipSync(Buffer.alloc(8 * 1024 ** 2, '\n'), { level: 9 });
 const record = (i: number) => `{"Ext_Id__c":"E-${i}","Name":"endless ${i}"}\n`;
 
 let server: RouteServer;
