@@ -128,6 +128,8 @@ export class LambdaEmulator {
   readonly #faults = new FaultQueue<LambdaFault>();
   readonly #delays = new Delays();
   readonly #background = new Set<Promise<void>>();
+  /** While holding: which functions (undefined: all), and the held invokes' continuations. */
+  #hold: { functionName: string | undefined; waiting: ((run: boolean) => void)[] } | undefined;
   readonly #releaseLogCapture: () => void;
   readonly #echoLogs: boolean;
 
@@ -191,6 +193,29 @@ export class LambdaEmulator {
     this.#faults.clear();
   }
 
+  /**
+   * Invokes of `functionName` (default: every function) from now on are counted, then wait
+   * until {@link releaseInvocations} before anything else happens: a function that hangs for
+   * exactly as long as a test wants, to see what its callers do meanwhile (time out, give up,
+   * share one invoke) without racing a delay. As in Lambda, an invoke whose caller has gone away
+   * still runs once released; nobody reads its answer.
+   */
+  holdInvocations(functionName?: string): void {
+    this.#hold = { functionName: functionName && nameOf(functionName), waiting: [] };
+  }
+
+  /** Invokes waiting in the current hold. */
+  get heldInvocations(): number {
+    return this.#hold?.waiting.length ?? 0;
+  }
+
+  /** Lets every held invoke go on, in arrival order, and stops holding. */
+  releaseInvocations(): void {
+    const waiting = this.#hold?.waiting ?? [];
+    this.#hold = undefined;
+    for (const resume of waiting) resume(true);
+  }
+
   resetInvocations(): void {
     for (const key of Object.keys(this.invocations)) this.invocations[key] = 0;
   }
@@ -207,6 +232,10 @@ export class LambdaEmulator {
   async close(): Promise<void> {
     this.#faults.clear();
     this.#delays.flush();
+    // Held invokes end without running: the server they would answer through is going away.
+    const held = this.#hold?.waiting ?? [];
+    this.#hold = undefined;
+    for (const resume of held) resume(false);
     this.#releaseLogCapture();
     await closeLocalHttpServer(this.#server);
   }
@@ -233,6 +262,7 @@ export class LambdaEmulator {
       );
       const logType = enumHeader(req, 'x-amz-log-type', 'logType', LOG_TYPES, 'None');
       this.invocations[reference.name] = (this.invocations[reference.name] ?? 0) + 1;
+      if (!(await this.#passHold(reference.name))) return;
 
       const fault = this.#faults.take(
         (f) =>
@@ -293,6 +323,13 @@ export class LambdaEmulator {
         'x-amzn-ErrorType': error.type,
       });
     }
+  }
+
+  /** Waits while invokes of `name` are held; false when the emulator closed meanwhile. */
+  async #passHold(name: string): Promise<boolean> {
+    const hold = this.#hold;
+    if (!hold || (hold.functionName !== undefined && hold.functionName !== name)) return true;
+    return new Promise<boolean>((resume) => hold.waiting.push(resume));
   }
 
   /** The function a reference names, or the 404 AWS answers for it. Only $LATEST exists. */

@@ -7,7 +7,7 @@ import {
   LOGIN_RETRY_MIN_DELAY_MS,
   TOKEN_ENDPOINT_PATH,
 } from '../constants.js';
-import { SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
+import { DeadlineExceededError, SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
 import { tryParseJson } from '../json.js';
 import { hintFor } from './oauth-error-hints.js';
 
@@ -45,6 +45,11 @@ export interface TokenRequestOptions {
   /** Backoff bounds; each delay is exponential and randomised by up to 2x. Default 200 ms to 2 s. */
   minDelayMs?: number | undefined;
   maxDelayMs?: number | undefined;
+  /**
+   * Abandons the request and its retries when aborted (a caller's deadline): the attempt in
+   * flight is cut off and the call rejects with `DeadlineExceededError`. Default: none.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -62,14 +67,25 @@ export async function requestToken(
 ): Promise<TokenResponse> {
   const endpoint = `${loginUrl}${TOKEN_ENDPOINT_PATH}`;
   const maxAttempts = options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS;
-  return pRetry(() => attempt(endpoint, buildForm, options), {
-    retries: Math.max(0, maxAttempts - 1),
-    factor: 2,
-    minTimeout: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
-    maxTimeout: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
-    randomize: true,
-    shouldRetry: ({ error }) => error instanceof SalesforceUnavailableError,
-  });
+  const { signal } = options;
+  try {
+    return await pRetry(() => attempt(endpoint, buildForm, options), {
+      retries: Math.max(0, maxAttempts - 1),
+      factor: 2,
+      minTimeout: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
+      maxTimeout: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
+      randomize: true,
+      shouldRetry: ({ error }) => error instanceof SalesforceUnavailableError,
+      ...(signal && { signal }),
+    });
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    throw new DeadlineExceededError(
+      `Token request to ${endpoint} abandoned: the deadline of the call that started it has passed`,
+      undefined,
+      { cause: error },
+    );
+  }
 }
 
 async function attempt(
@@ -85,7 +101,7 @@ async function attempt(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: await buildForm(),
-      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
+      signal: withTimeout(options.signal, options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
     });
     status = response.status;
     text = await response.text();
@@ -126,6 +142,11 @@ async function attempt(
     status,
     hint: 'check that loginUrl is the Salesforce login host or My Domain URL, with no path',
   });
+}
+
+function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
 function describeNetworkError(error: unknown): string {

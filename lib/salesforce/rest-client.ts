@@ -97,7 +97,8 @@ export class SalesforceRestClient {
   ): Promise<RestResponse<T>> {
     // Out of time already: not even a token is fetched (that may mean invoking the token vendor).
     if (this.remainingMs() <= 0) throw noTimeLeft(method, path);
-    let token = await this.#options.tokens.getToken();
+    // The token wait is bounded too: a hung token vendor must not hold the call past the deadline.
+    let token = await this.#options.tokens.getToken({ deadline: this.#options.deadline?.() });
     let refreshed = false;
     return pRetry(
       async () => {
@@ -107,7 +108,9 @@ export class SalesforceRestClient {
           if (!(error instanceof SessionExpired)) throw error;
           if (refreshed) throw new AbortError(sessionError(method, path, error));
           refreshed = true;
-          token = await this.#options.tokens.refreshToken(token.accessToken);
+          token = await this.#options.tokens.refreshToken(token.accessToken, {
+            deadline: this.#options.deadline?.(),
+          });
           throw error;
         }
       },

@@ -10,6 +10,8 @@ export interface LoginOptions {
   /** Clock in epoch milliseconds. Default `Date.now`. */
   now?: (() => number) | undefined;
   request?: TokenRequestOptions | undefined;
+  /** Abandons the login when aborted (`DeadlineExceededError`). Default: none. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function login(
   const response = await requestToken(
     credentials.loginUrl,
     () => tokenForm(credentials, now),
-    options.request,
+    options.signal ? { ...options.request, signal: options.signal } : options.request,
   );
   return {
     accessToken: response.access_token,
