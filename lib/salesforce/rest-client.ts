@@ -18,6 +18,7 @@ import type { TokenProvider } from '../token/caching-token-provider.js';
 import type { SalesforceToken } from '../token/salesforce-token.js';
 import { parseLimitInfo, type ApiUsage } from './limit-info.js';
 import { parseErrorBody, retryAfterMs } from './rest-responses.js';
+import type { SalesforceApi } from './salesforce-api.js';
 
 export interface RestClientOptions {
   tokens: TokenProvider;
@@ -71,7 +72,7 @@ class SessionExpired extends Error {
  * `Retry-After`), never retries `403 REQUEST_LIMIT_EXCEEDED`, and keeps every request inside
  * the caller's deadline. Paths are relative to `/services/data/vXX.X` unless they start with `/services/`.
  */
-export class SalesforceRestClient {
+export class SalesforceRestClient implements SalesforceApi {
   /** HTTP requests sent to Salesforce (each one counts against the org's API allocation). */
   apiCalls = 0;
   /** The most recent `Sforce-Limit-Info` usage. */
