@@ -45,11 +45,6 @@ export interface TokenRequestOptions {
   /** Backoff bounds; each delay is exponential and randomised by up to 2x. Default 200 ms to 2 s. */
   minDelayMs?: number | undefined;
   maxDelayMs?: number | undefined;
-  /**
-   * Abandons the request and its retries when aborted (a caller's deadline): the attempt in
-   * flight is cut off and the call rejects with `DeadlineExceededError`. Default: none.
-   */
-  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -58,18 +53,19 @@ export interface TokenRequestOptions {
  * (`{error, error_description}`) is never retried here and becomes a {@link SalesforceAuthError}.
  *
  * `buildForm` runs once per attempt, so each attempt can carry a freshly signed assertion
- * (a replayed `jti` would be refused).
+ * (a replayed `jti` would be refused). An aborted `signal` (a caller's deadline) cuts off the
+ * attempt in flight and the retries, and the call rejects with `DeadlineExceededError`.
  */
 export async function requestToken(
   loginUrl: string,
   buildForm: () => Promise<URLSearchParams>,
   options: TokenRequestOptions = {},
+  signal?: AbortSignal,
 ): Promise<TokenResponse> {
   const endpoint = `${loginUrl}${TOKEN_ENDPOINT_PATH}`;
   const maxAttempts = options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS;
-  const { signal } = options;
   try {
-    return await pRetry(() => attempt(endpoint, buildForm, options), {
+    return await pRetry(() => attempt(endpoint, buildForm, options, signal), {
       retries: Math.max(0, maxAttempts - 1),
       factor: 2,
       minTimeout: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
@@ -92,6 +88,7 @@ async function attempt(
   endpoint: string,
   buildForm: () => Promise<URLSearchParams>,
   options: TokenRequestOptions,
+  signal: AbortSignal | undefined,
 ): Promise<TokenResponse> {
   const doFetch = options.fetch ?? fetch;
   let status: number;
@@ -101,7 +98,7 @@ async function attempt(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: await buildForm(),
-      signal: withTimeout(options.signal, options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
+      signal: withTimeout(signal, options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
     });
     status = response.status;
     text = await response.text();

@@ -28,7 +28,8 @@ export async function login(
   const response = await requestToken(
     credentials.loginUrl,
     () => tokenForm(credentials, now),
-    options.signal ? { ...options.request, signal: options.signal } : options.request,
+    options.request,
+    options.signal,
   );
   return {
     accessToken: response.access_token,
