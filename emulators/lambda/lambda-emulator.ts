@@ -123,11 +123,19 @@ export class LambdaEmulator {
    * so each of the SDK's retries counts.
    */
   readonly invocations: Record<string, number> = {};
+  /**
+   * RequestResponse invokes per function name whose caller closed the connection before the
+   * answer was sent (a client timeout or abort), counted when the connection closes.
+   */
+  readonly abandoned: Record<string, number> = {};
   readonly #server: Server;
   readonly #functions = new Map<string, FunctionDefinition>();
   readonly #faults = new FaultQueue<LambdaFault>();
   readonly #delays = new Delays();
   readonly #background = new Set<Promise<void>>();
+  /** Requests being handled and not held: whenIdle() waits until there are none. */
+  #busy = 0;
+  readonly #idleWaiters: (() => void)[] = [];
   /** While holding: which functions (undefined: all), and the held invokes' continuations. */
   #hold: { functionName: string | undefined; waiting: ((run: boolean) => void)[] } | undefined;
   readonly #releaseLogCapture: () => void;
@@ -146,8 +154,14 @@ export class LambdaEmulator {
     // The handler needs the emulator, which needs the server's url: resolve the cycle with a box.
     const box: { emulator?: LambdaEmulator } = {};
     const { server, url } = await startLocalHttpServer(async (req, res) => {
-      if (!box.emulator) throw new Error('emulator not ready');
-      await box.emulator.#handle(req, res);
+      const emulator = box.emulator;
+      if (!emulator) throw new Error('emulator not ready');
+      emulator.#busy += 1;
+      try {
+        await emulator.#handle(req, res);
+      } finally {
+        emulator.#leave();
+      }
     }, opts.port);
     box.emulator = new LambdaEmulator(server, url, region, opts.echoLogs ?? true);
     return box.emulator;
@@ -213,16 +227,32 @@ export class LambdaEmulator {
   releaseInvocations(): void {
     const waiting = this.#hold?.waiting ?? [];
     this.#hold = undefined;
+    // Busy again from now, so that a whenIdle() right after this waits for them.
+    this.#busy += waiting.length;
     for (const resume of waiting) resume(true);
   }
 
   resetInvocations(): void {
     for (const key of Object.keys(this.invocations)) this.invocations[key] = 0;
+    for (const key of Object.keys(this.abandoned)) this.abandoned[key] = 0;
   }
 
-  /** Resolves once every Event (asynchronous) invocation accepted so far has finished running. */
+  /**
+   * Resolves once nothing runs: Event invocations (after their 202) and requests still being
+   * handled, such as a RequestResponse invoke whose caller gave up. Held invokes are waited for
+   * only once released.
+   */
   async whenIdle(): Promise<void> {
-    while (this.#background.size > 0) await Promise.all([...this.#background]);
+    for (;;) {
+      if (this.#background.size > 0) await Promise.all([...this.#background]);
+      else if (this.#busy > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      else return;
+    }
+  }
+
+  #leave(): void {
+    this.#busy -= 1;
+    if (this.#busy === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   /**
@@ -235,6 +265,7 @@ export class LambdaEmulator {
     // Held invokes end without running: the server they would answer through is going away.
     const held = this.#hold?.waiting ?? [];
     this.#hold = undefined;
+    this.#busy += held.length;
     for (const resume of held) resume(false);
     this.#releaseLogCapture();
     await closeLocalHttpServer(this.#server);
@@ -262,6 +293,12 @@ export class LambdaEmulator {
       );
       const logType = enumHeader(req, 'x-amz-log-type', 'logType', LOG_TYPES, 'None');
       this.invocations[reference.name] = (this.invocations[reference.name] ?? 0) + 1;
+      if (invocationType === 'RequestResponse') {
+        res.once('close', () => {
+          if (!res.writableFinished)
+            this.abandoned[reference.name] = (this.abandoned[reference.name] ?? 0) + 1;
+        });
+      }
       if (!(await this.#passHold(reference.name))) return;
 
       const fault = this.#faults.take(
@@ -329,6 +366,8 @@ export class LambdaEmulator {
   async #passHold(name: string): Promise<boolean> {
     const hold = this.#hold;
     if (!hold || (hold.functionName !== undefined && hold.functionName !== name)) return true;
+    // Not busy while held: whenIdle() does not wait for what only releaseInvocations() ends.
+    this.#leave();
     return new Promise<boolean>((resume) => hold.waiting.push(resume));
   }
 

@@ -1,10 +1,6 @@
-import {
-  DEADLINE_SAFETY_MS,
-  DEFAULT_REFRESH_MARGIN_SECONDS,
-  TOKEN_REFRESH_BACKOFF_MS,
-} from '../constants.js';
-import { DeadlineExceededError } from '../errors.js';
+import { DEFAULT_REFRESH_MARGIN_SECONDS, TOKEN_REFRESH_BACKOFF_MS } from '../constants.js';
 import type { SalesforceToken } from './salesforce-token.js';
+import { cutoffOf, noTokenInTime, SharedLoad } from './shared-load.js';
 
 /** Options of one {@link TokenProvider} call. */
 export interface TokenCallOptions {
@@ -69,14 +65,16 @@ export interface CachingTokenProviderOptions {
 
 /**
  * The one token cache: holds one token for the life of a container, and makes sure concurrent
- * callers share one load: a value with an expiry, one in-flight promise cleared in `finally`,
+ * callers share one load: a value with an expiry, one in-flight load cleared when it ends,
  * invalidation by the stale token, and an injected clock (STYLE.md §7). Local and vendor-backed
  * providers are this class with their own loader.
  *
  * With a `deadline`, each caller stops waiting at its own (less `DEADLINE_SAFETY_MS`) with
  * `DeadlineExceededError`, while the shared load goes on for the cache and for the callers with
- * more time. The load itself is aborted at the deadline of the call that started it, so a hung
- * source never outlives that caller's Lambda invocation.
+ * more time. The load itself is abandoned at the deadline of the call that started it (see
+ * `SharedLoad`): its request is aborted, whoever still waits on it gets `DeadlineExceededError`,
+ * and the next caller starts a new one, so a hung source never outlives that caller's Lambda
+ * invocation.
  *
  * @example
  * ```ts
@@ -93,7 +91,7 @@ export class CachingTokenProvider implements TokenProvider {
   #token: SalesforceToken | undefined;
   /** No early refresh is attempted before this time (epoch ms), after one failed. */
   #earlyRefreshAfter = 0;
-  #inFlight: Promise<SalesforceToken> | undefined;
+  #inFlight: SharedLoad<SalesforceToken> | undefined;
 
   constructor(load: TokenLoader, options: CachingTokenProviderOptions = {}) {
     this.#load = load;
@@ -151,48 +149,32 @@ export class CachingTokenProvider implements TokenProvider {
   }
 
   /**
-   * Joins the load under way, or starts one (bounded by this caller's deadline), and waits for
-   * it until this caller's own deadline at most.
+   * Joins the load under way, or starts one (abandoned at this caller's deadline, if it has one),
+   * and waits for it until this caller's own deadline at most.
    */
   #shared(reason: LoadReason, deadline: number | undefined): Promise<SalesforceToken> {
-    const cutoff =
-      deadline !== undefined && Number.isFinite(deadline) ? deadline - DEADLINE_SAFETY_MS : undefined;
+    const cutoff = cutoffOf(deadline);
     if (cutoff !== undefined && cutoff <= Date.now()) return Promise.reject(noTokenInTime());
     this.#inFlight ??= this.#start(reason, cutoff);
-    return cutoff === undefined ? this.#inFlight : untilCutoff(this.#inFlight, cutoff);
+    return this.#inFlight.wait(cutoff);
   }
 
-  #start(reason: LoadReason, cutoff: number | undefined): Promise<SalesforceToken> {
-    const signal = cutoff === undefined ? undefined : AbortSignal.timeout(cutoff - Date.now());
-    const load = this.#load(reason, { signal })
-      .then((token) => {
-        this.#token = token;
-        return token;
-      })
-      .finally(() => {
-        this.#inFlight = undefined;
-      });
-    // Every caller may have stopped waiting before the load fails: its error then has nobody to
-    // go to, and must not surface as an unhandled rejection. Each waiter still gets it.
-    load.catch(() => undefined);
+  #start(reason: LoadReason, cutoff: number | undefined): SharedLoad<SalesforceToken> {
+    const forget = () => {
+      if (this.#inFlight === load) this.#inFlight = undefined;
+    };
+    const load = new SharedLoad<SalesforceToken>(
+      cutoff,
+      (signal) =>
+        this.#load(reason, { signal })
+          .then((token) => {
+            // An abandoned load's late token is not kept: a newer load may have replaced it.
+            if (!signal?.aborted) this.#token = token;
+            return token;
+          })
+          .finally(forget),
+      forget,
+    );
     return load;
   }
-}
-
-/** `promise`, or `DeadlineExceededError` once `cutoff` (epoch ms) comes first; the promise goes on. */
-function untilCutoff<T>(promise: Promise<T>, cutoff: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(noTokenInTime());
-    }, cutoff - Date.now());
-    promise.then(resolve, reject).finally(() => {
-      clearTimeout(timer);
-    });
-  });
-}
-
-function noTokenInTime(): DeadlineExceededError {
-  return new DeadlineExceededError(
-    `No Salesforce token before the deadline (the last ${DEADLINE_SAFETY_MS} ms are kept back)`,
-  );
 }

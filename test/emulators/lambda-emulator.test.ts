@@ -404,6 +404,7 @@ describe('LambdaEmulator with the real AWS SDK', () => {
     emulator.releaseInvocations();
     expect(decode(await held)).toEqual({ held: true });
     expect(emulator.heldInvocations).toBe(0);
+    expect(emulator.abandoned.echo ?? 0).toBe(0); // answered, not abandoned
     // Released for good: the next invoke is not held.
     expect(decode(await client.send(new InvokeCommand({ FunctionName: 'echo', Payload: encode(2) })))).toBe(
       2,
@@ -423,11 +424,15 @@ describe('LambdaEmulator with the real AWS SDK', () => {
     });
     caller.abort();
     expect(await abandoned).toMatchObject({ name: 'AbortError' });
+    // Counted when the caller's connection closes, before any answer.
+    await vi.waitFor(() => {
+      expect(emulator.abandoned.record).toBe(1);
+    });
     expect(received).toEqual([]);
     emulator.releaseInvocations();
-    await vi.waitFor(() => {
-      expect(received).toEqual([{ late: true }]);
-    });
+    await emulator.whenIdle(); // waits for runs whose caller has gone
+    expect(received).toEqual([{ late: true }]);
+    expect(emulator.abandoned.record).toBe(1);
   });
 
   it('runs an Event invocation in the background after answering 202', async () => {

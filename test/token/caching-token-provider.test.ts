@@ -200,32 +200,38 @@ describe('CachingTokenProvider with deadlines', () => {
     expect(h.logins()).toBe(2);
   });
 
-  it("aborts the load at the deadline of the call that started it, and only that call's", async () => {
+  it('abandons the load at the deadline of the call that started it: its signal aborts, every waiter is let go', async () => {
     const signals: (AbortSignal | undefined)[] = [];
-    // A loader that never answers by itself: it ends only when its signal aborts.
-    const cache = new CachingTokenProvider((_reason, { signal }) => {
-      signals.push(signal);
-      return new Promise((_resolve, reject) => {
-        signal?.addEventListener('abort', () => {
-          reject(new DeadlineExceededError('load abandoned'));
-        });
-      });
+    const h = harness();
+    const release = h.hold();
+    // The harness's loader ignores its signal: waiters are let go all the same.
+    const cache = new CachingTokenProvider((_reason, options) => {
+      signals.push(options.signal);
+      return h.cache.refreshToken(undefined);
     });
     const starter = cache.getToken({ deadline: inMs(20) });
-    // Joined later, with no deadline of its own: only the abort of the shared load ends its wait.
+    // Joined later, with no deadline of its own: only the abandonment of the load ends its wait.
     const joined = cache.getToken();
-    await expect(starter).rejects.toBeInstanceOf(DeadlineExceededError);
-    await expect(joined).rejects.toThrow('load abandoned');
+    const later = cache.getToken({ deadline: inMs(60_000) });
+    await expect(starter).rejects.toMatchObject({
+      code: 'ERR_DEADLINE_EXCEEDED',
+      message: `No Salesforce token before the deadline (the last ${DEADLINE_SAFETY_MS} ms are kept back)`,
+    });
+    const abandoned =
+      'No Salesforce token: the request for one was abandoned at the deadline of the call that started it';
+    await expect(joined).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', message: abandoned });
+    await expect(later).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', message: abandoned });
     expect(signals).toHaveLength(1);
     expect(signals[0]?.aborted).toBe(true);
 
-    // A load started without a deadline gets no signal.
-    const unbounded = new CachingTokenProvider((_reason, { signal }) => {
-      signals.push(signal);
-      return Promise.resolve({ ...TOKEN, expiresAt: Date.now() + HOUR });
-    });
-    await unbounded.getToken();
+    // Nobody joins an abandoned load: the next caller starts its own (without a deadline, so
+    // without a signal).
+    const next = cache.getToken();
+    expect(signals).toHaveLength(2);
     expect(signals[1]).toBeUndefined();
+    release();
+    expect((await next).accessToken).toBe('token-1');
+    expect(h.logins()).toBe(1);
   });
 
   it('starts no load when the deadline leaves no time, but serves a cached token whatever the deadline', async () => {
@@ -240,7 +246,7 @@ describe('CachingTokenProvider with deadlines', () => {
     expect(h.logins()).toBe(1);
   });
 
-  it('serves the still-valid token when an early refresh outlasts the deadline', async () => {
+  it('serves the still-valid token when an early refresh outlasts the deadline, and backs off', async () => {
     const h = harness(5 * 60_000);
     await h.cache.getToken();
     h.advance(2 * HOUR - 60_000);
@@ -248,9 +254,11 @@ describe('CachingTokenProvider with deadlines', () => {
     expect((await h.cache.getToken({ deadline: inMs(20) })).accessToken).toBe('token-1');
     expect(h.refreshFailures).toEqual([expect.any(DeadlineExceededError)]);
     release();
-    // The refresh went on: its token is served from now on.
-    expect((await h.cache.getToken()).accessToken).toBe('token-2');
+    // The abandoned refresh is not tried again within the backoff: the valid token is served.
+    expect((await h.cache.getToken()).accessToken).toBe('token-1');
     expect(h.logins()).toBe(2);
+    h.advance(31_000);
+    expect((await h.cache.getToken()).accessToken).toBe('token-3');
   });
 
   it('a load that fails after every caller gave up is not an unhandled rejection', async () => {
