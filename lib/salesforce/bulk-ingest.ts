@@ -9,7 +9,7 @@ import {
   type RecordOutcome,
 } from '../record-outcome.js';
 import { toCsvParts, type CsvJobPart } from './bulk-csv.js';
-import type { SalesforceRestClient } from './rest-client.js';
+import type { SalesforceApi } from './salesforce-api.js';
 
 export interface BulkUpsertOptions {
   sobject: string;
@@ -41,7 +41,7 @@ const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
  * idempotent, so writing them again later is safe).
  */
 export async function upsertWithBulk(
-  client: SalesforceRestClient,
+  client: SalesforceApi,
   items: readonly MergedItem[],
   options: BulkUpsertOptions,
 ): Promise<RecordOutcome[]> {
@@ -57,7 +57,7 @@ export async function upsertWithBulk(
 }
 
 async function runJob(
-  client: SalesforceRestClient,
+  client: SalesforceApi,
   part: CsvJobPart,
   options: BulkUpsertOptions,
 ): Promise<RecordOutcome[]> {
@@ -107,17 +107,13 @@ async function runJob(
   );
 }
 
-async function abortQuietly(client: SalesforceRestClient, id: string): Promise<void> {
+async function abortQuietly(client: SalesforceApi, id: string): Promise<void> {
   await client
     .request('PATCH', `/jobs/ingest/${id}`, { json: { state: 'Aborted' }, retry: false })
     .catch(() => undefined);
 }
 
-async function waitForJob(
-  client: SalesforceRestClient,
-  id: string,
-  options: BulkUpsertOptions,
-): Promise<JobInfo> {
+async function waitForJob(client: SalesforceApi, id: string, options: BulkUpsertOptions): Promise<JobInfo> {
   let delay = options.pollMinMs ?? BULK_POLL_MIN_DELAY_MS;
   for (;;) {
     const { body } = await client.request<JobInfo>('GET', `/jobs/ingest/${id}`);
@@ -128,7 +124,7 @@ async function waitForJob(
 }
 
 async function readResults(
-  client: SalesforceRestClient,
+  client: SalesforceApi,
   job: JobInfo,
   items: readonly MergedItem[],
   externalIdField: string,
@@ -176,7 +172,7 @@ async function readResults(
  * named (the echoed record fields are not needed) and building no array of all rows.
  */
 async function readCsvInto(
-  client: SalesforceRestClient,
+  client: SalesforceApi,
   path: string,
   keep: readonly string[],
   externalIdField: string,

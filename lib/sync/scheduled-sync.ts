@@ -9,13 +9,14 @@ import {
   type RecordOutcome,
   type SyncItem,
 } from '../record-outcome.js';
-import type { SalesforceRestClient } from '../salesforce/rest-client.js';
+import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { describeRecordIssues, externalIdOf, recordSchema } from './record-schema.js';
 import { upsertRecords } from './record-sync.js';
 import { readSource } from './source-reader.js';
 
 export interface ScheduledSyncOptions {
-  client: SalesforceRestClient;
+  /** A `SalesforceClient`, the sync runtime's client, or any {@link SalesforceApi}. */
+  client: SalesforceApi;
   sourceUrl: string;
   sobject: string;
   externalIdField: string;
