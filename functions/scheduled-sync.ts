@@ -20,6 +20,9 @@ async function sync(_event: unknown, context: Context): Promise<SyncSummary> {
     bulkThreshold: env.bulkThreshold,
     concurrency: env.collectionsConcurrency,
     dryRun: env.dryRun,
+    sourceFormat: env.sourceFormat,
+    maxSourceBytes: env.maxSourceBytes,
+    maxRecordBytes: env.maxRecordBytes,
   });
   logger.info('scheduled sync finished', { ...summary, ...finish(summary) });
   return summary;

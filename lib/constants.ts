@@ -97,9 +97,38 @@ export const MAX_FAILURE_FIELDS = 20;
 /** How many failures the scheduled sync's summary lists (all are counted). */
 export const SUMMARY_MAX_FAILURES = 50;
 
-/** Bounds of the scheduled sync's source read: at least 1 s, at most 60 s, else the time left. */
-export const SOURCE_READ_MIN_TIMEOUT_MS = 1_000;
-export const SOURCE_READ_MAX_TIMEOUT_MS = 60_000;
+/**
+ * Most bytes a sync source may have, counted both as sent and after decompression
+ * (`SYNC_MAX_SOURCE_BYTES`): 1 GiB. Reading is a stream, so memory does not grow with it; the
+ * bound stops an endless stream or a gzip bomb, and 1 GiB of NDJSON is several million records,
+ * more than one 15-minute run writes.
+ */
+export const DEFAULT_MAX_SOURCE_BYTES = 1024 ** 3;
+
+/**
+ * Most bytes one source record may have (an NDJSON line, a JSON array element, a CSV row;
+ * `SYNC_MAX_RECORD_BYTES`): 2 MiB. Salesforce takes at most 400,000 characters per record
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_bulk_v2.meta/api_bulk_v2/bulk_api_2_limits.htm),
+ * up to 1.2 MB in UTF-8 plus JSON quoting: a larger record can only fail, and reading one is the
+ * memory the reader needs.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 2 * 1024 ** 2;
+
+/**
+ * Deepest nesting of a source record's JSON value. A record is an object of scalars and
+ * relationship references (2 levels); deeper values are refused by its schema anyway, and this
+ * bound keeps a hostile record (nested thousands deep) from costing stack or memory.
+ */
+export const SOURCE_MAX_DEPTH = 32;
+
+/** Same-origin redirects followed when reading an http(s) source. */
+export const SOURCE_MAX_REDIRECTS = 5;
+
+/** A source that sends nothing for this long (no headers, no bytes) is given up. */
+export const SOURCE_IDLE_TIMEOUT_MS = 30_000;
+
+/** Bytes handed to a parser at once: a parser buffers at most a record plus one of these. */
+export const SOURCE_CHUNK_BYTES = 64 * 1024;
 
 /** Schema problems listed in one message; the rest are left out so a message stays short. */
 export const MAX_REPORTED_ISSUES = 10;

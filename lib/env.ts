@@ -5,6 +5,8 @@ import {
   DEFAULT_COLLECTIONS_CONCURRENCY,
   DEFAULT_LOGIN_MAX_ATTEMPTS,
   DEFAULT_LOGIN_TIMEOUT_MS,
+  DEFAULT_MAX_RECORD_BYTES,
+  DEFAULT_MAX_SOURCE_BYTES,
   DEFAULT_REFRESH_MARGIN_SECONDS,
   DEFAULT_SECRET_MAX_AGE_SECONDS,
   DEFAULT_SESSION_TTL_SECONDS,
@@ -12,6 +14,7 @@ import {
 import { ConfigurationError } from './errors.js';
 import { SALESFORCE_API_NAME, SALESFORCE_API_VERSION } from './salesforce-names.js';
 import { formatProblems, schemaProblems, type FieldProblem } from './schema-issues.js';
+import { parseSourceLocation, SOURCE_URL_FORMS } from './source-location.js';
 
 /**
  * The environment variables this package reads, validated once at cold start.
@@ -98,11 +101,24 @@ export interface SyncEnv {
   bulkThreshold: number;
   /** `SYNC_COLLECTIONS_CONCURRENCY` (default 3): Collections calls in flight at once. */
   collectionsConcurrency: number;
-  /** `SYNC_SOURCE_URL`: the scheduled sync's JSON array or NDJSON source. */
+  /**
+   * `SYNC_SOURCE_URL`: the scheduled sync's source, `s3://bucket/key`, `s3://bucket/prefix/`
+   * (every object under it, in key order) or `https://…` (http only for loopback hosts).
+   */
   sourceUrl: string | undefined;
+  /** `SYNC_SOURCE_FORMAT`: `ndjson`, `json` or `csv`; default: from the name's extension or Content-Type. */
+  sourceFormat: SourceFormat | undefined;
+  /** `SYNC_MAX_SOURCE_BYTES` (default 1 GiB): source bytes read, as sent and after decompression. */
+  maxSourceBytes: number;
+  /** `SYNC_MAX_RECORD_BYTES` (default 2 MiB): bytes of one NDJSON line, JSON array element or CSV row. */
+  maxRecordBytes: number;
   /** `SYNC_DRY_RUN` (default false): validate and report, write nothing. */
   dryRun: boolean;
 }
+
+/** The formats a sync source may have (`SYNC_SOURCE_FORMAT`). */
+export const SOURCE_FORMATS = ['ndjson', 'json', 'csv'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 const apiName = z.optional(z.string().check(z.regex(SALESFORCE_API_NAME, 'must be a Salesforce API name')));
 
@@ -118,13 +134,22 @@ const syncSchema = z.object({
   SYNC_EXTERNAL_ID_FIELD: apiName,
   SYNC_BULK_THRESHOLD: z._default(integer(1, 10_000_000), DEFAULT_BULK_THRESHOLD),
   SYNC_COLLECTIONS_CONCURRENCY: z._default(integer(1, 10), DEFAULT_COLLECTIONS_CONCURRENCY),
-  SYNC_SOURCE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
+  // The scheme here; the rest (http only to loopback, a valid bucket) in readSyncEnv, whose code
+  // only the sync functions' bundles carry.
+  SYNC_SOURCE_URL: z.optional(z.url({ protocol: /^(https?|s3)$/, error: `must be ${SOURCE_URL_FORMS}` })),
+  SYNC_SOURCE_FORMAT: z.optional(z.enum(SOURCE_FORMATS, { error: 'must be ndjson, json or csv' })),
+  SYNC_MAX_SOURCE_BYTES: z._default(integer(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_SOURCE_BYTES),
+  SYNC_MAX_RECORD_BYTES: z._default(integer(1_024, 256 * 1024 ** 2), DEFAULT_MAX_RECORD_BYTES),
   SYNC_DRY_RUN: z._default(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }), 'false'),
 });
 
 /** Reads and validates the sync functions' settings. */
 export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
   const e = parseEnv(syncSchema, env);
+  const source = e.SYNC_SOURCE_URL === undefined ? undefined : parseSourceLocation(e.SYNC_SOURCE_URL);
+  if (source && 'problem' in source) {
+    throw invalidEnvironment([{ field: 'SYNC_SOURCE_URL', problem: source.problem }]);
+  }
   return {
     apiVersion: e.SALESFORCE_API_VERSION,
     tokenVendorFunction: e.TOKEN_VENDOR_FUNCTION,
@@ -133,6 +158,9 @@ export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
     bulkThreshold: e.SYNC_BULK_THRESHOLD,
     collectionsConcurrency: e.SYNC_COLLECTIONS_CONCURRENCY,
     sourceUrl: e.SYNC_SOURCE_URL,
+    sourceFormat: e.SYNC_SOURCE_FORMAT,
+    maxSourceBytes: e.SYNC_MAX_SOURCE_BYTES,
+    maxRecordBytes: e.SYNC_MAX_RECORD_BYTES,
     dryRun: e.SYNC_DRY_RUN === 'true' || e.SYNC_DRY_RUN === '1',
   };
 }
@@ -185,6 +213,21 @@ export function readScheduledSyncEnv(env: NodeJS.ProcessEnv = process.env): Sche
     );
   }
   return { ...e, sourceUrl, sobject, externalIdField };
+}
+
+/** What the S3 client of a sync source needs to know from the environment. */
+export interface S3SourceEnv {
+  /**
+   * Path-style addressing (`http://host/bucket/key`), when `AWS_ENDPOINT_URL_S3` points the SDK
+   * at another endpoint (the local S3 server, an S3-compatible store): virtual-hosted bucket
+   * names need DNS that a local endpoint does not have. The SDK reads the endpoint itself.
+   */
+  forcePathStyle: boolean;
+}
+
+/** Reads the S3 settings of a sync source; an empty string counts as unset. */
+export function readS3SourceEnv(env: NodeJS.ProcessEnv = process.env): S3SourceEnv {
+  return { forcePathStyle: nonEmpty(env).AWS_ENDPOINT_URL_S3 !== undefined };
 }
 
 /**

@@ -1,8 +1,6 @@
-import {
-  SOURCE_READ_MAX_TIMEOUT_MS,
-  SOURCE_READ_MIN_TIMEOUT_MS,
-  SUMMARY_MAX_FAILURES,
-} from '../constants.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { SUMMARY_MAX_FAILURES } from '../constants.js';
+import type { SourceFormat } from '../env.js';
 import {
   countOutcomes,
   failed,
@@ -25,7 +23,14 @@ export interface ScheduledSyncOptions {
   bulkThreshold?: number | undefined;
   concurrency?: number | undefined;
   dryRun?: boolean | undefined;
-  fetch?: typeof fetch | undefined;
+  /** `SYNC_SOURCE_FORMAT`. Default: from each object's extension or Content-Type. */
+  sourceFormat?: SourceFormat | undefined;
+  /** `SYNC_MAX_SOURCE_BYTES`, as sent and after decompression. Default 1 GiB. */
+  maxSourceBytes?: number | undefined;
+  /** `SYNC_MAX_RECORD_BYTES`. Default 2 MiB. */
+  maxRecordBytes?: number | undefined;
+  /** The S3 client of an `s3://` source. Default: one configured by the SDK's env vars. */
+  s3?: S3Client | undefined;
 }
 
 export interface SyncFailure {
@@ -50,23 +55,31 @@ export interface SyncSummary {
 }
 
 /**
- * Reads the source, validates every record, and upserts the valid ones into the sObject by
- * external ID (Collections or Bulk API 2.0 by volume). With `dryRun`, nothing is written and
- * the summary says what would have been refused before reaching Salesforce.
+ * Reads the source as a stream (`readSource`), validates every record, and upserts the valid
+ * ones into the sObject by external ID (Collections or Bulk API 2.0 by volume). Reading stops
+ * with a `SourceReadError` by the client's deadline (the Lambda's remaining time less the
+ * safety margin). With `dryRun`, nothing is written and the summary says what would have been
+ * refused before reaching Salesforce.
  */
 export async function runScheduledSync(options: ScheduledSyncOptions): Promise<SyncSummary> {
   const started = Date.now();
-  const entries = await readSource(options.sourceUrl, {
-    timeoutMs: Math.max(
-      SOURCE_READ_MIN_TIMEOUT_MS,
-      Math.min(SOURCE_READ_MAX_TIMEOUT_MS, options.client.remainingMs()),
-    ),
-    fetch: options.fetch,
+  const remainingMs = options.client.remainingMs();
+  const entries = readSource(options.sourceUrl, {
+    format: options.sourceFormat,
+    maxSourceBytes: options.maxSourceBytes,
+    maxRecordBytes: options.maxRecordBytes,
+    deadline: Number.isFinite(remainingMs) ? started + remainingMs : undefined,
+    s3: options.s3,
   });
   const refused: RecordFailed[] = [];
+  // TODO(issue 11, streaming write): the valid records are still collected here and upserted
+  // once the whole source is read, so memory grows with the number of valid records (not with
+  // the source's bytes). The write side becomes a streaming Bulk pipeline in a later change.
   const items: SyncItem[] = [];
   const externalIds = new Map<string, string>();
-  for (const entry of entries) {
+  let read = 0;
+  for await (const entry of entries) {
+    read += 1;
     if ('error' in entry) {
       refused.push(failed(entry.ref, 'INVALID_JSON', `source ${entry.ref} ${entry.error}`));
       continue;
@@ -102,7 +115,7 @@ export async function runScheduledSync(options: ScheduledSyncOptions): Promise<S
   const counts = countOutcomes(outcomes);
   const failures = [...refused, ...outcomes.filter(isFailure)];
   return {
-    read: entries.length,
+    read,
     created: counts.created,
     updated: counts.updated,
     failed: failures.length,
