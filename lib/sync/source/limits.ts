@@ -38,6 +38,7 @@ export class ReadClock {
   readonly #idleMs: number;
   #deadlineTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
+  readonly #owned = new Set<{ destroy(): unknown }>();
 
   constructor(options: { label: string; deadline: number | undefined; idleMs: number; now: () => number }) {
     this.#label = options.label;
@@ -61,6 +62,8 @@ export class ReadClock {
 
   /** Awaits the source (a response, a chunk, a listing page) within the idle time and the deadline. */
   async wait<T>(pending: Promise<T>): Promise<T> {
+    // Handled here even when a stop wins the race: its own rejection (an AbortError) is fallout.
+    pending.catch(() => undefined);
     this.throwIfStopped();
     this.#idleTimer = setTimeout(() => {
       this.#stop(
@@ -100,10 +103,21 @@ export class ReadClock {
     return this.#controller.signal.aborted ? this.#controller.signal.reason : error;
   }
 
+  /**
+   * Destroys `body` (a response or S3 object stream) when the read ends, however it ends: a body
+   * whose read was cut short by a stop would otherwise keep its socket open.
+   */
+  own(body: unknown): void {
+    const destroyable = body as Partial<{ destroy(): unknown }> | null;
+    if (typeof destroyable?.destroy === 'function') this.#owned.add(destroyable as { destroy(): unknown });
+  }
+
   close(): void {
     clearTimeout(this.#deadlineTimer);
     clearTimeout(this.#idleTimer);
     if (!this.#controller.signal.aborted) this.#controller.abort(new Error('source read closed'));
+    for (const body of this.#owned) body.destroy();
+    this.#owned.clear();
   }
 
   #stop(reason: SourceReadError): void {
