@@ -15,6 +15,8 @@ const OUT = join(ROOT, '.serverless-ci');
 const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const SOURCE_BUCKET = 'acme-exports';
 const SOURCE_PREFIX = 'accounts/daily/';
+const REPORT_BUCKET = 'acme-sync-reports';
+const REPORT_PREFIX = 'accounts/';
 
 interface Resource {
   Type: string;
@@ -48,18 +50,23 @@ const props = (id: string) => resource(id).Properties;
 const envOf = (id: string) => (props(id).Environment as { Variables: Record<string, unknown> }).Variables;
 
 /**
- * A role's statements, with `Fn::If [HasCustomerKey | HasS3Source, s, NoValue]` resolved for a
- * given key and source (an S3 source by default, as packaged here).
+ * A role's statements, with `Fn::If [HasCustomerKey | HasS3Source | HasReport, s, NoValue]`
+ * resolved for a given key, source and report (an S3 source and a report by default, as packaged here).
  */
-function statements(roleId: string, customerKey: boolean, s3Source = true): Statement[] {
+function statements(roleId: string, customerKey: boolean, s3Source = true, report = true): Statement[] {
   const policies = props(roleId).Policies as { PolicyDocument: { Statement: unknown[] } }[];
   return policies.flatMap((p) =>
     p.PolicyDocument.Statement.flatMap((s): Statement[] => {
       const conditional = (s as { 'Fn::If'?: [string, Statement, unknown] })['Fn::If'];
       if (!conditional) return [s as Statement];
-      expect(['HasCustomerKey', 'HasS3Source']).toContain(conditional[0]);
+      expect(['HasCustomerKey', 'HasS3Source', 'HasReport']).toContain(conditional[0]);
       expect(conditional[2]).toEqual({ Ref: 'AWS::NoValue' });
-      const holds = conditional[0] === 'HasCustomerKey' ? customerKey : s3Source;
+      const holds =
+        conditional[0] === 'HasCustomerKey'
+          ? customerKey
+          : conditional[0] === 'HasS3Source'
+            ? s3Source
+            : report;
       return holds ? [conditional[1]] : [];
     }),
   );
@@ -82,6 +89,9 @@ beforeAll(async () => {
       `--param=syncSourceBucket=${SOURCE_BUCKET}`,
       `--param=syncSourcePrefix=${SOURCE_PREFIX}`,
       `--param=syncSourceUrl=s3://${SOURCE_BUCKET}/${SOURCE_PREFIX}`,
+      `--param=syncReportBucket=${REPORT_BUCKET}`,
+      `--param=syncReportPrefix=${REPORT_PREFIX}`,
+      `--param=syncReportUrl=s3://${REPORT_BUCKET}/${REPORT_PREFIX}`,
     ],
     {
       cwd: ROOT,
@@ -165,8 +175,8 @@ describe('IAM: least privilege', () => {
     expect(props(roleId).ManagedPolicyArns).toBeUndefined();
     for (const s of statements(roleId, true)) {
       expect(s.Effect).toBe('Allow');
-      // The one wildcard allowed: the source objects' keys after the prefix (checked exactly below).
-      if (s.Sid === 'ReadTheSourceObjects') continue;
+      // The wildcards allowed: the keys after the source and report prefixes (checked exactly below).
+      if (s.Sid === 'ReadTheSourceObjects' || s.Sid === 'ReadAndWriteTheRunReport') continue;
       expect(JSON.stringify(s.Resource)).not.toMatch(/^"\*"$|:\*"$|"\*"/);
       for (const action of actions(s)) expect(action).not.toContain('*');
     }
@@ -234,7 +244,7 @@ describe('IAM: the S3 sync source', () => {
   const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
 
   it('the scheduled sync may only get the source objects and list the source prefix', () => {
-    const s3Statements = statements('ScheduledSyncRole', true).filter((s) =>
+    const s3Statements = statements('ScheduledSyncRole', true, true, false).filter((s) =>
       actions(s).some((a) => a.startsWith('s3:')),
     );
     expect(s3Statements).toEqual([
@@ -274,7 +284,7 @@ describe('IAM: the S3 sync source', () => {
 
   it('without a source bucket no S3 access is granted; no other role has any', () => {
     expect(
-      statements('ScheduledSyncRole', true, false)
+      statements('ScheduledSyncRole', true, false, false)
         .flatMap(actions)
         .filter((a) => a.startsWith('s3:')),
     ).toEqual([]);
@@ -285,6 +295,52 @@ describe('IAM: the S3 sync source', () => {
           .filter((a) => a.startsWith('s3:')),
       ).toEqual([]);
     }
+  });
+});
+
+describe('IAM: the run report', () => {
+  const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+
+  it('the scheduled sync may read and write objects under the report prefix only, and list only that prefix', () => {
+    const reportStatements = statements('ScheduledSyncRole', true, false, true).filter((s) =>
+      actions(s).some((a) => a.startsWith('s3:')),
+    );
+    expect(reportStatements).toEqual([
+      {
+        Sid: 'ReadAndWriteTheRunReport',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+        Resource: join(
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':s3:::',
+          { Ref: 'SyncReportBucket' },
+          '/',
+          { Ref: 'SyncReportPrefix' },
+          '*',
+        ),
+      },
+      {
+        Sid: 'ListTheReportPrefix',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: join('arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'SyncReportBucket' }),
+        Condition: { StringLike: { 's3:prefix': join({ Ref: 'SyncReportPrefix' }, '*') } },
+      },
+    ]);
+    expect(template.Parameters?.SyncReportBucket?.Default).toBe(REPORT_BUCKET);
+    expect(template.Parameters?.SyncReportPrefix?.Default).toBe(REPORT_PREFIX);
+    expect(template.Conditions?.HasReport).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SyncReportBucket' }, ''] }],
+    });
+    expect(envOf('ScheduledSyncLambdaFunction')).toMatchObject({
+      SYNC_REPORT_URL: `s3://${REPORT_BUCKET}/${REPORT_PREFIX}`,
+    });
+    // No statement grants deletion, or writing anywhere but the report prefix.
+    const all = statements('ScheduledSyncRole', true);
+    expect(all.flatMap(actions).filter((a) => a === 's3:PutObject' || a.startsWith('s3:Delete'))).toEqual([
+      's3:PutObject',
+    ]);
   });
 });
 
