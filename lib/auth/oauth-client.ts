@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import * as z from 'zod/mini';
 import {
   DEFAULT_LOGIN_MAX_ATTEMPTS,
@@ -9,6 +8,7 @@ import {
 } from '../constants.js';
 import { SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
 import { tryParseJson } from '../json.js';
+import { withRetries } from '../retry.js';
 import { hintFor } from './oauth-error-hints.js';
 
 /**
@@ -61,14 +61,11 @@ export async function requestToken(
   options: TokenRequestOptions = {},
 ): Promise<TokenResponse> {
   const endpoint = `${loginUrl}${TOKEN_ENDPOINT_PATH}`;
-  const maxAttempts = options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS;
-  return pRetry(() => attempt(endpoint, buildForm, options), {
-    retries: Math.max(0, maxAttempts - 1),
-    factor: 2,
-    minTimeout: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
-    maxTimeout: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
-    randomize: true,
-    shouldRetry: ({ error }) => error instanceof SalesforceUnavailableError,
+  return withRetries(() => attempt(endpoint, buildForm, options), {
+    maxAttempts: options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS,
+    minDelayMs: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
+    maxDelayMs: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
+    retryAfter: (error) => (error instanceof SalesforceUnavailableError ? 0 : undefined),
   });
 }
 

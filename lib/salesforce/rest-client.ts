@@ -1,4 +1,3 @@
-import pRetry, { AbortError } from 'p-retry';
 import {
   DEADLINE_SAFETY_MS,
   DEFAULT_API_VERSION,
@@ -14,6 +13,7 @@ import {
   SalesforceUnavailableError,
   type SalesforceErrorItem,
 } from '../errors.js';
+import { withRetries, type RetryPolicy } from '../retry.js';
 import type { TokenProvider } from '../token/caching-token-provider.js';
 import type { SalesforceToken } from '../token/salesforce-token.js';
 import { parseLimitInfo, type ApiUsage } from './limit-info.js';
@@ -77,65 +77,71 @@ export class SalesforceRestClient {
   /** The most recent `Sforce-Limit-Info` usage. */
   apiUsage: ApiUsage | undefined;
   readonly apiVersion: string;
-  readonly #options: RestClientOptions;
+  readonly #tokens: TokenProvider;
+  readonly #fetch: typeof fetch | undefined;
+  readonly #timeoutMs: number;
+  readonly #deadline: (() => number) | undefined;
+  readonly #onApiUsage: ((usage: ApiUsage) => void) | undefined;
+  /** `/services/data/vXX.X`, the prefix of every path that does not start with `/services/`. */
+  readonly #dataPath: string;
+  /** Retry policies: transient failures retried, and not (`retry: false`). */
+  readonly #retries: RetryPolicy;
+  readonly #once: RetryPolicy;
 
   constructor(options: RestClientOptions) {
-    this.#options = options;
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+    this.#dataPath = `/services/data/v${this.apiVersion}`;
+    this.#tokens = options.tokens;
+    this.#fetch = options.fetch;
+    this.#timeoutMs = options.requestTimeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
+    this.#deadline = options.deadline;
+    this.#onApiUsage = options.onApiUsage;
+    this.#retries = {
+      maxAttempts: options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS,
+      minDelayMs: options.minDelayMs ?? REST_RETRY_MIN_DELAY_MS,
+      maxDelayMs: options.maxDelayMs ?? REST_RETRY_MAX_DELAY_MS,
+      // 5xx, 429, network errors, timeouts: never sooner than Salesforce's Retry-After.
+      retryAfter: (error) =>
+        error instanceof SalesforceUnavailableError ? (error.retryAfterMs ?? 0) : undefined,
+      remainingMs: () => this.remainingMs(),
+    };
+    this.#once = { ...this.#retries, maxAttempts: 1 };
   }
 
   /** Milliseconds left before the deadline, minus the safety margin (Infinity without one). */
   remainingMs(): number {
-    const deadline = this.#options.deadline?.();
+    const deadline = this.#deadline?.();
     return deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now() - DEADLINE_SAFETY_MS;
   }
 
   async request<T = unknown>(
     method: string,
     path: string,
-    request: RestRequest = {},
+    request: RestRequest = NO_OPTIONS,
   ): Promise<RestResponse<T>> {
     // Out of time already: not even a token is fetched (that may mean invoking the token vendor).
     if (this.remainingMs() <= 0) throw noTimeLeft(method, path);
-    let token = await this.#options.tokens.getToken();
+    let token = await this.#tokens.getToken();
     let refreshed = false;
-    return pRetry(
-      async () => {
-        try {
-          return await this.#send<T>(method, path, request, token);
-        } catch (error) {
-          if (!(error instanceof SessionExpired)) throw error;
-          if (refreshed) throw new AbortError(sessionError(method, path, error));
-          refreshed = true;
-          token = await this.#options.tokens.refreshToken(token.accessToken);
-          throw error;
-        }
-      },
-      {
-        retries:
-          request.retry === false
-            ? 0
-            : Math.max(0, (this.#options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS) - 1),
-        factor: 2,
-        minTimeout: this.#options.minDelayMs ?? REST_RETRY_MIN_DELAY_MS,
-        maxTimeout: this.#options.maxDelayMs ?? REST_RETRY_MAX_DELAY_MS,
-        randomize: true,
-        // The one retry after a token refresh is not a transient-failure retry.
-        shouldConsumeRetry: ({ error }) => !(error instanceof SessionExpired),
-        shouldRetry: ({ error, retryDelay }) =>
-          error instanceof SessionExpired ||
-          (error instanceof SalesforceUnavailableError &&
-            Math.max(retryDelay, error.retryAfterMs ?? 0) < this.remainingMs()),
-        onFailedAttempt: async ({ error, retryDelay, retriesLeft }) => {
-          // Retry-After is a floor on the wait; p-retry's own backoff covers the rest.
-          const floor = error instanceof SalesforceUnavailableError ? (error.retryAfterMs ?? 0) : 0;
-          if (retriesLeft > 0 && floor > retryDelay) await sleep(floor - retryDelay);
-        },
-      },
-    ).catch((error: unknown) => {
-      // A SessionExpired that ran out of attempts still reaches the caller as a typed error.
+    // One send, and once per request, a send with a new token after 401 INVALID_SESSION_ID: that
+    // second send is not a transient-failure retry, so it is made even with `retry: false` (the
+    // refused request had no effect).
+    const attempt = async (): Promise<RestResponse<T>> => {
+      try {
+        return await this.#send<T>(method, path, request, token);
+      } catch (error) {
+        if (!(error instanceof SessionExpired) || refreshed) throw error;
+      }
+      refreshed = true;
+      token = await this.#tokens.refreshToken(token.accessToken);
+      return this.#send<T>(method, path, request, token);
+    };
+    try {
+      return await withRetries(attempt, request.retry === false ? this.#once : this.#retries);
+    } catch (error) {
+      // A session refused again after the refresh reaches the caller as a typed error.
       throw error instanceof SessionExpired ? sessionError(method, path, error) : error;
-    });
+    }
   }
 
   async #send<T>(
@@ -145,13 +151,14 @@ export class SalesforceRestClient {
     token: SalesforceToken,
   ): Promise<RestResponse<T>> {
     const remaining = this.remainingMs();
-    if (remaining <= 0) throw new AbortError(noTimeLeft(method, path));
-    const url = `${token.instanceUrl}${path.startsWith('/services/') ? '' : `/services/data/v${this.apiVersion}`}${path}`;
+    // Nothing starts past the deadline, a retry or the send after a token refresh included.
+    if (remaining <= 0) throw noTimeLeft(method, path);
+    const url = token.instanceUrl + (path.startsWith('/services/') ? path : this.#dataPath + path);
     const headers: Record<string, string> = {
       authorization: `Bearer ${token.accessToken}`,
       accept: request.accept === 'text' ? 'text/csv' : 'application/json',
-      ...request.headers,
     };
+    if (request.headers) Object.assign(headers, request.headers);
     let body: string | undefined = request.body;
     if (request.json !== undefined) {
       body = JSON.stringify(request.json);
@@ -159,12 +166,12 @@ export class SalesforceRestClient {
     } else if (request.contentType) {
       headers['content-type'] = request.contentType;
     }
-    const timeoutMs = Math.min(this.#options.requestTimeoutMs ?? DEFAULT_REST_TIMEOUT_MS, remaining);
+    const timeoutMs = Math.min(this.#timeoutMs, remaining);
     let response: Response;
     let text: string;
     this.apiCalls += 1;
     try {
-      response = await (this.#options.fetch ?? fetch)(url, {
+      response = await (this.#fetch ?? fetch)(url, {
         method,
         headers,
         body: body ?? null,
@@ -183,7 +190,7 @@ export class SalesforceRestClient {
     const usage = parseLimitInfo(response.headers.get('sforce-limit-info'));
     if (usage) {
       this.apiUsage = usage;
-      this.#options.onApiUsage?.(usage);
+      this.#onApiUsage?.(usage);
     }
     const { status } = response;
     if (status >= 200 && status < 300) {
@@ -201,7 +208,7 @@ export class SalesforceRestClient {
       throw new SessionExpired(errors);
     }
     if (status === 403 && errors.some((e) => e.errorCode === 'REQUEST_LIMIT_EXCEEDED')) {
-      throw new AbortError(RequestLimitExceededError.fromResponse(method, path, status, errors));
+      throw RequestLimitExceededError.fromResponse(method, path, status, errors);
     }
     if (status >= 500 || status === 429) {
       throw new SalesforceUnavailableError(
@@ -209,9 +216,11 @@ export class SalesforceRestClient {
         { status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) },
       );
     }
-    throw new AbortError(SalesforceApiError.fromResponse(method, path, status, errors));
+    throw SalesforceApiError.fromResponse(method, path, status, errors);
   }
 }
+
+const NO_OPTIONS: RestRequest = {};
 
 function parseSuccess(
   text: string,
@@ -238,8 +247,4 @@ function sessionError(method: string, path: string, error: SessionExpired): Sale
 
 function noTimeLeft(method: string, path: string): DeadlineExceededError {
   return new DeadlineExceededError(`No time left for Salesforce ${method} ${path} before the deadline`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
