@@ -82,9 +82,6 @@ export const DEFAULT_ISOLATION_BUDGET = 40;
 export const BULK_POLL_MIN_DELAY_MS = 500;
 export const BULK_POLL_MAX_DELAY_MS = 10_000;
 
-/** CSV rows written per csv-stringify call: far cheaper than a call per row, with bounded memory. */
-export const CSV_STRINGIFY_BATCH_ROWS = 1_000;
-
 /**
  * Longest record-failure message kept. Salesforce's messages can quote the refused value (a
  * 131,072-character description that was too long, for instance); logs and summaries stay readable.
