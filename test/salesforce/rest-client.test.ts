@@ -161,24 +161,29 @@ describe('SalesforceRestClient', () => {
 });
 
 describe('SalesforceRestClient with a stubbed fetch', () => {
+  const token = {
+    accessToken: 't',
+    instanceUrl: 'https://sf.example',
+    tokenType: 'Bearer',
+    issuedAt: 0,
+    expiresAt: 1,
+  };
+  const tokens = { getToken: () => Promise.resolve(token), refreshToken: () => Promise.resolve(token) };
+
+  beforeEach(() => {
+    // Only the timers the client sets itself: fetch is stubbed.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+
   afterEach(() => {
     vi.useRealTimers();
   });
 
   it('does not wait for a Retry-After that ends past the deadline: it fails at once', async () => {
-    // With setTimeout faked and never advanced, any wait would leave the request pending forever.
-    vi.useFakeTimers({ toFake: ['setTimeout'] });
-    const token = {
-      accessToken: 't',
-      instanceUrl: 'https://sf.example',
-      tokenType: 'Bearer',
-      issuedAt: 0,
-      expiresAt: 1,
-    };
-    const fixed = { getToken: () => Promise.resolve(token), refreshToken: () => Promise.resolve(token) };
+    // Timers are never advanced here: any wait would leave the request pending forever.
     let calls = 0;
     const rest = new SalesforceRestClient({
-      tokens: fixed,
+      tokens,
       deadline: () => Date.now() + 12_000,
       fetch: () => {
         calls += 1;
@@ -189,6 +194,37 @@ describe('SalesforceRestClient with a stubbed fetch', () => {
     expect(error).toBeInstanceOf(SalesforceUnavailableError);
     expect(error).toMatchObject({ status: 503, retryAfterMs: 30_000 });
     expect(calls).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('aborts a request that outlives its timeout, and leaves no timer behind one that is answered', async () => {
+    const signals: AbortSignal[] = [];
+    let hang = true;
+    const rest = new SalesforceRestClient({
+      tokens,
+      maxAttempts: 1,
+      requestTimeoutMs: 5_000,
+      fetch: (_url, init) => {
+        const signal = init?.signal ?? undefined;
+        if (signal) signals.push(signal);
+        if (!hang) return Promise.resolve(new Response('{}', { status: 200 }));
+        return new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => {
+            reject(signal.reason as Error);
+          });
+        });
+      },
+    });
+    const pending = rest.request('GET', '/limits').catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(signals[0]?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await pending;
+    expect(error).toBeInstanceOf(SalesforceUnavailableError);
+    expect((error as Error).message).toBe('Salesforce GET /limits: timed out after 5000 ms');
+    hang = false;
+    await rest.request('GET', '/limits');
+    expect(signals[1]?.aborted).toBe(false);
     expect(vi.getTimerCount()).toBe(0);
   });
 });
