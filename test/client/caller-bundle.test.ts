@@ -61,23 +61,6 @@ describe('the caller bundle', () => {
     expect(inputs).toContain('@aws-sdk/client-lambda');
   });
 
-  it('a bundle split at the lazily loaded writers loads nothing of them until upsert() is called', async () => {
-    const { metafile } = await bundle(CALLER, { outdir: 'out', splitting: true });
-    const entry = Object.entries(metafile.outputs).find(([, output]) => output.entryPoint === CALLER);
-    const loadedAtStart = new Set<string>();
-    const visit = (path: string) => {
-      const output = metafile.outputs[path];
-      if (!output || loadedAtStart.has(path)) return;
-      loadedAtStart.add(path);
-      for (const i of output.imports) if (i.kind === 'import-statement') visit(i.path);
-    };
-    visit(entry?.[0] ?? '');
-    const inputs = [...loadedAtStart].flatMap((path) => Object.keys(metafile.outputs[path]?.inputs ?? {}));
-    expect(inputs).not.toContain('lib/sync/record-sync.ts');
-    expect(inputs).not.toContain('lib/sync/validate-record.ts');
-    expect(inputs).not.toContain('lib/csv.ts');
-  });
-
   // The budget is why the caller's path carries no library of its own: client options, the vendor's
   // answer, its env vars and upsert's records are checked by hand (zod stays on the sync path), CSV
   // is lib/csv.ts, retries lib/retry.ts.
