@@ -108,6 +108,8 @@ export interface SyncEnv {
   dryRun: boolean;
 }
 
+const API_VERSION_PROBLEM = 'must look like 66.0';
+
 const apiName = () =>
   z.optional(z.string().check(z.regex(SALESFORCE_API_NAME, 'must be a Salesforce API name')));
 
@@ -212,8 +214,6 @@ export function readPowertoolsEnv(env: NodeJS.ProcessEnv = process.env): Powerto
   const e = nonEmpty(env);
   return { serviceName: e.POWERTOOLS_SERVICE_NAME, metricsNamespace: e.POWERTOOLS_METRICS_NAMESPACE };
 }
-
-const API_VERSION_PROBLEM = 'must look like 66.0';
 
 /** One variable, or undefined when it is unset or blank. */
 function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {

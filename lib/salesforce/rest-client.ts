@@ -77,11 +77,7 @@ export class SalesforceRestClient {
   /** The most recent `Sforce-Limit-Info` usage. */
   apiUsage: ApiUsage | undefined;
   readonly apiVersion: string;
-  readonly #tokens: TokenProvider;
-  readonly #fetch: typeof fetch | undefined;
-  readonly #timeoutMs: number;
-  readonly #deadline: (() => number) | undefined;
-  readonly #onApiUsage: ((usage: ApiUsage) => void) | undefined;
+  readonly #options: RestClientOptions;
   /** `/services/data/vXX.X`, the prefix of every path that does not start with `/services/`. */
   readonly #dataPath: string;
   /** Retry policies: transient failures retried, and not (`retry: false`). */
@@ -89,13 +85,9 @@ export class SalesforceRestClient {
   readonly #once: RetryPolicy;
 
   constructor(options: RestClientOptions) {
+    this.#options = options;
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
     this.#dataPath = `/services/data/v${this.apiVersion}`;
-    this.#tokens = options.tokens;
-    this.#fetch = options.fetch;
-    this.#timeoutMs = options.requestTimeoutMs ?? DEFAULT_REST_TIMEOUT_MS;
-    this.#deadline = options.deadline;
-    this.#onApiUsage = options.onApiUsage;
     this.#retries = {
       maxAttempts: options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS,
       minDelayMs: options.minDelayMs ?? REST_RETRY_MIN_DELAY_MS,
@@ -110,7 +102,7 @@ export class SalesforceRestClient {
 
   /** Milliseconds left before the deadline, minus the safety margin (Infinity without one). */
   remainingMs(): number {
-    const deadline = this.#deadline?.();
+    const deadline = this.#options.deadline?.();
     return deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now() - DEADLINE_SAFETY_MS;
   }
 
@@ -121,7 +113,7 @@ export class SalesforceRestClient {
   ): Promise<RestResponse<T>> {
     // Out of time already: not even a token is fetched (that may mean invoking the token vendor).
     if (this.remainingMs() <= 0) throw noTimeLeft(method, path);
-    let token = await this.#tokens.getToken();
+    let token = await this.#options.tokens.getToken();
     let refreshed = false;
     // One send, and once per request, a send with a new token after 401 INVALID_SESSION_ID: that
     // second send is not a transient-failure retry, so it is made even with `retry: false` (the
@@ -135,7 +127,7 @@ export class SalesforceRestClient {
             if (!(error instanceof SessionExpired) || refreshed) throw error;
           }
           refreshed = true;
-          token = await this.#tokens.refreshToken(token.accessToken);
+          token = await this.#options.tokens.refreshToken(token.accessToken);
           return this.#send<T>(method, path, request, token);
         },
         request.retry === false ? this.#once : this.#retries,
@@ -168,7 +160,7 @@ export class SalesforceRestClient {
     } else if (request.contentType) {
       headers['content-type'] = request.contentType;
     }
-    const timeoutMs = Math.min(this.#timeoutMs, remaining);
+    const timeoutMs = Math.min(this.#options.requestTimeoutMs ?? DEFAULT_REST_TIMEOUT_MS, remaining);
     // A timer cleared as soon as the body is read, rather than AbortSignal.timeout, whose timer
     // stays (with a weak reference to its signal) for the whole timeout after the request is over:
     // at a few thousand requests a minute, that is a few thousand live timers for the collector.
@@ -178,7 +170,7 @@ export class SalesforceRestClient {
     let text: string;
     this.apiCalls += 1;
     try {
-      response = await (this.#fetch ?? fetch)(url, {
+      response = await (this.#options.fetch ?? fetch)(url, {
         method,
         headers,
         body: body ?? null,
@@ -199,7 +191,7 @@ export class SalesforceRestClient {
     const usage = parseLimitInfo(response.headers.get('sforce-limit-info'));
     if (usage) {
       this.apiUsage = usage;
-      this.#onApiUsage?.(usage);
+      this.#options.onApiUsage?.(usage);
     }
     const { status } = response;
     if (status >= 200 && status < 300) {

@@ -61,7 +61,7 @@ export function validateRecord(value: unknown): RecordProblem[] {
  * Problems as field problems, each path under `root` (`record.Name`), once each: several refused
  * keys of one object read the same.
  */
-export function recordFieldProblems(problems: readonly RecordProblem[], root: string): FieldProblem[] {
+function recordFieldProblems(problems: readonly RecordProblem[], root: string): FieldProblem[] {
   const seen = new Set<string>();
   return problems.flatMap(({ path, problem }): FieldProblem[] => {
     const field = [root, ...path].join('.');
