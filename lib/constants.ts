@@ -82,6 +82,9 @@ export const DEFAULT_ISOLATION_BUDGET = 40;
 export const BULK_POLL_MIN_DELAY_MS = 500;
 export const BULK_POLL_MAX_DELAY_MS = 10_000;
 
+/** Bulk CSV lines joined into one string at a time: fewer, larger strings held until the upload. */
+export const CSV_JOIN_ROWS = 1_000;
+
 /**
  * Longest record-failure message kept. Salesforce's messages can quote the refused value (a
  * 131,072-character description that was too long, for instance); logs and summaries stay readable.
