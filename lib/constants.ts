@@ -82,8 +82,8 @@ export const DEFAULT_ISOLATION_BUDGET = 40;
 export const BULK_POLL_MIN_DELAY_MS = 500;
 export const BULK_POLL_MAX_DELAY_MS = 10_000;
 
-/** CSV rows written per csv-stringify call: far cheaper than a call per row, with bounded memory. */
-export const CSV_STRINGIFY_BATCH_ROWS = 1_000;
+/** Bulk CSV lines joined into one string at a time: fewer, larger strings held until the upload. */
+export const CSV_JOIN_ROWS = 1_000;
 
 /**
  * Longest record-failure message kept. Salesforce's messages can quote the refused value (a

@@ -1,5 +1,6 @@
-import { parse } from 'csv-parse/sync';
 import { BULK_MAX_JOB_BYTES, BULK_POLL_MAX_DELAY_MS, BULK_POLL_MIN_DELAY_MS } from '../constants.js';
+import { CsvReader } from '../csv.js';
+import { UnexpectedResponseError } from '../errors.js';
 import {
   errorCode,
   errorMessage,
@@ -179,15 +180,36 @@ async function readCsvInto(
   into: Map<string, Record<string, string>>,
 ): Promise<void> {
   const { body } = await client.request<string>('GET', path, { accept: 'text' });
-  parse<Record<string, string>>(body, {
-    // csv-parse skips a column whose name is mapped to false.
-    columns: (header: string[]) => header.map((name) => (keep.includes(name) ? name : false)),
-    skip_empty_lines: true,
-    on_record: (row: Record<string, string>) => {
-      into.set((row[externalIdField] ?? '').toLowerCase(), row);
-      return null;
-    },
-  });
+  const reader = new CsvReader();
+  let header: string[] | undefined;
+  let kept: [name: string, index: number][] = [];
+  let rows = 0;
+  const take = (row: string[]) => {
+    rows += 1;
+    if (!header) {
+      header = row;
+      kept = keep.flatMap((name): [string, number][] => {
+        const index = row.indexOf(name);
+        return index === -1 ? [] : [[name, index]];
+      });
+      return;
+    }
+    if (row.length !== header.length) {
+      throw new UnexpectedResponseError(
+        `Bulk results CSV row ${rows} has ${row.length} fields under a header of ${header.length}`,
+      );
+    }
+    const record: Record<string, string> = {};
+    for (const [name, index] of kept) record[name] = row[index] ?? '';
+    into.set((record[externalIdField] ?? '').toLowerCase(), record);
+  };
+  try {
+    for (const row of reader.push(body)) take(row);
+    for (const row of reader.end()) take(row);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    throw new UnexpectedResponseError(`Bulk results are not valid CSV: ${error.message}`);
+  }
 }
 
 /** `REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --`, Salesforce's sf__Error format. */
