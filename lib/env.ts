@@ -41,7 +41,10 @@ export interface BridgeEnv {
   audience: string | undefined;
 }
 
-const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
+// Schemas are built by functions, when a reader runs: a zod schema built at module level is a call
+// that a bundler must keep, so a caller that only reads its own two settings (readClientEnv, which
+// needs no schema) would carry every schema here, and zod with them.
+const optionalText = () => z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
 const integer = (min: number, max: number) =>
   z.coerce
     .number()
@@ -51,22 +54,23 @@ const integer = (min: number, max: number) =>
       z.lte(max, `must be at most ${max}`),
     );
 
-const envSchema = z.object({
-  SALESFORCE_SECRET_ID: optionalText,
-  SALESFORCE_SECRET_MAX_AGE: z._default(integer(0, 86_400), DEFAULT_SECRET_MAX_AGE_SECONDS),
-  SALESFORCE_SESSION_TTL_SECONDS: z._default(integer(60, 86_400), DEFAULT_SESSION_TTL_SECONDS),
-  SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: z._default(integer(0, 3_600), DEFAULT_REFRESH_MARGIN_SECONDS),
-  SALESFORCE_LOGIN_TIMEOUT_MS: z._default(integer(100, 120_000), DEFAULT_LOGIN_TIMEOUT_MS),
-  SALESFORCE_LOGIN_MAX_ATTEMPTS: z._default(integer(1, 10), DEFAULT_LOGIN_MAX_ATTEMPTS),
-  SALESFORCE_LOGIN_URL: optionalText,
-  SALESFORCE_CLIENT_ID: optionalText,
-  SALESFORCE_USERNAME: optionalText,
-  SALESFORCE_AUDIENCE: optionalText,
-});
+const envSchema = () =>
+  z.object({
+    SALESFORCE_SECRET_ID: optionalText(),
+    SALESFORCE_SECRET_MAX_AGE: z._default(integer(0, 86_400), DEFAULT_SECRET_MAX_AGE_SECONDS),
+    SALESFORCE_SESSION_TTL_SECONDS: z._default(integer(60, 86_400), DEFAULT_SESSION_TTL_SECONDS),
+    SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: z._default(integer(0, 3_600), DEFAULT_REFRESH_MARGIN_SECONDS),
+    SALESFORCE_LOGIN_TIMEOUT_MS: z._default(integer(100, 120_000), DEFAULT_LOGIN_TIMEOUT_MS),
+    SALESFORCE_LOGIN_MAX_ATTEMPTS: z._default(integer(1, 10), DEFAULT_LOGIN_MAX_ATTEMPTS),
+    SALESFORCE_LOGIN_URL: optionalText(),
+    SALESFORCE_CLIENT_ID: optionalText(),
+    SALESFORCE_USERNAME: optionalText(),
+    SALESFORCE_AUDIENCE: optionalText(),
+  });
 
 /** Reads and validates the environment; an empty string counts as unset. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): BridgeEnv {
-  const e = parseEnv(envSchema, env);
+  const e = parseEnv(envSchema(), env);
   if (e.SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS >= e.SALESFORCE_SESSION_TTL_SECONDS) {
     throw invalidEnvironment([
       {
@@ -126,40 +130,45 @@ export interface SyncEnv {
 export const SOURCE_FORMATS = ['ndjson', 'json', 'csv'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
-const apiName = z.optional(z.string().check(z.regex(SALESFORCE_API_NAME, 'must be a Salesforce API name')));
+const API_VERSION_PROBLEM = 'must look like 66.0';
 
-const apiVersion = z._default(
-  z.string().check(z.regex(SALESFORCE_API_VERSION, 'must look like 66.0')),
-  DEFAULT_API_VERSION,
-);
+const apiName = () =>
+  z.optional(z.string().check(z.regex(SALESFORCE_API_NAME, 'must be a Salesforce API name')));
 
-const syncSchema = z.object({
-  SALESFORCE_API_VERSION: apiVersion,
-  TOKEN_VENDOR_FUNCTION: optionalText,
-  SYNC_SOBJECT: apiName,
-  SYNC_EXTERNAL_ID_FIELD: apiName,
-  SYNC_BULK_THRESHOLD: z._default(integer(1, 10_000_000), DEFAULT_BULK_THRESHOLD),
-  SYNC_COLLECTIONS_CONCURRENCY: z._default(integer(1, 10), DEFAULT_COLLECTIONS_CONCURRENCY),
-  // The scheme here; the rest (http only to loopback, a valid bucket) in readSyncEnv, whose code
-  // only the sync functions' bundles carry.
-  SYNC_SOURCE_URL: z.optional(z.url({ protocol: /^(https?|s3)$/, error: `must be ${SOURCE_URL_FORMS}` })),
-  SYNC_SOURCE_FORMAT: z.optional(z.enum(SOURCE_FORMATS, { error: 'must be ndjson, json or csv' })),
-  SYNC_MAX_SOURCE_BYTES: z._default(integer(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_SOURCE_BYTES),
-  SYNC_MAX_RECORD_BYTES: z._default(integer(1_024, 256 * 1024 ** 2), DEFAULT_MAX_RECORD_BYTES),
-  SYNC_DRY_RUN: z._default(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }), 'false'),
-  SYNC_REPORT_URL: z.optional(
-    z.string().check(
-      z.superRefine((url, ctx) => {
-        const problem = s3PrefixProblem(url);
-        if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: url });
-      }),
+const syncSchema = () =>
+  z.object({
+    SALESFORCE_API_VERSION: z._default(
+      z.string().check(z.regex(SALESFORCE_API_VERSION, API_VERSION_PROBLEM)),
+      DEFAULT_API_VERSION,
     ),
-  ),
-});
+    TOKEN_VENDOR_FUNCTION: optionalText(),
+    SYNC_SOBJECT: apiName(),
+    SYNC_EXTERNAL_ID_FIELD: apiName(),
+    SYNC_BULK_THRESHOLD: z._default(integer(1, 10_000_000), DEFAULT_BULK_THRESHOLD),
+    SYNC_COLLECTIONS_CONCURRENCY: z._default(integer(1, 10), DEFAULT_COLLECTIONS_CONCURRENCY),
+    // The scheme here; the rest (http only to loopback, a valid bucket) in readSyncEnv, whose code
+    // only the sync functions' bundles carry.
+    SYNC_SOURCE_URL: z.optional(z.url({ protocol: /^(https?|s3)$/, error: `must be ${SOURCE_URL_FORMS}` })),
+    SYNC_SOURCE_FORMAT: z.optional(z.enum(SOURCE_FORMATS, { error: 'must be ndjson, json or csv' })),
+    SYNC_MAX_SOURCE_BYTES: z._default(integer(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_SOURCE_BYTES),
+    SYNC_MAX_RECORD_BYTES: z._default(integer(1_024, 256 * 1024 ** 2), DEFAULT_MAX_RECORD_BYTES),
+    SYNC_DRY_RUN: z._default(
+      z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }),
+      'false',
+    ),
+    SYNC_REPORT_URL: z.optional(
+      z.string().check(
+        z.superRefine((url, ctx) => {
+          const problem = s3PrefixProblem(url);
+          if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: url });
+        }),
+      ),
+    ),
+  });
 
 /** Reads and validates the sync functions' settings. */
 export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
-  const e = parseEnv(syncSchema, env);
+  const e = parseEnv(syncSchema(), env);
   const source = e.SYNC_SOURCE_URL === undefined ? undefined : parseSourceLocation(e.SYNC_SOURCE_URL);
   if (source && 'problem' in source) {
     throw invalidEnvironment([{ field: 'SYNC_SOURCE_URL', problem: source.problem }]);
@@ -189,15 +198,16 @@ export interface ClientEnv {
   tokenVendorFunction: string | undefined;
 }
 
-const clientSchema = z.object({
-  SALESFORCE_API_VERSION: apiVersion,
-  TOKEN_VENDOR_FUNCTION: optionalText,
-});
-
-/** Reads and validates the settings of a caller's `SalesforceClient`; nothing else is read. */
+/**
+ * Reads and validates the settings of a caller's `SalesforceClient`; nothing else is read. Two
+ * settings, checked by hand: no schema (and no zod) in a caller's bundle.
+ */
 export function readClientEnv(env: NodeJS.ProcessEnv = process.env): ClientEnv {
-  const e = parseEnv(clientSchema, env);
-  return { apiVersion: e.SALESFORCE_API_VERSION, tokenVendorFunction: e.TOKEN_VENDOR_FUNCTION };
+  const apiVersion = setting(env, 'SALESFORCE_API_VERSION') ?? DEFAULT_API_VERSION;
+  if (!SALESFORCE_API_VERSION.test(apiVersion)) {
+    throw invalidEnvironment([{ field: 'SALESFORCE_API_VERSION', problem: API_VERSION_PROBLEM }]);
+  }
+  return { apiVersion, tokenVendorFunction: setting(env, 'TOKEN_VENDOR_FUNCTION')?.trim() };
 }
 
 /** The scheduled sync's settings: its source and target are required. */
@@ -262,6 +272,12 @@ export interface PowertoolsEnv {
 export function readPowertoolsEnv(env: NodeJS.ProcessEnv = process.env): PowertoolsEnv {
   const e = nonEmpty(env);
   return { serviceName: e.POWERTOOLS_SERVICE_NAME, metricsNamespace: e.POWERTOOLS_METRICS_NAMESPACE };
+}
+
+/** One variable, or undefined when it is unset or blank. */
+function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv): Partial<Record<string, string>> {

@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import * as z from 'zod/mini';
 import {
   DEFAULT_LOGIN_MAX_ATTEMPTS,
@@ -9,6 +8,7 @@ import {
 } from '../constants.js';
 import { DeadlineExceededError, SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
 import { tryParseJson } from '../json.js';
+import { withRetries } from '../retry.js';
 import { hintFor } from './oauth-error-hints.js';
 
 /**
@@ -63,16 +63,14 @@ export async function requestToken(
   signal?: AbortSignal,
 ): Promise<TokenResponse> {
   const endpoint = `${loginUrl}${TOKEN_ENDPOINT_PATH}`;
-  const maxAttempts = options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS;
   try {
-    return await pRetry(() => attempt(endpoint, buildForm, options, signal), {
-      retries: Math.max(0, maxAttempts - 1),
-      factor: 2,
-      minTimeout: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
-      maxTimeout: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
-      randomize: true,
-      shouldRetry: ({ error }) => error instanceof SalesforceUnavailableError,
-      ...(signal && { signal }),
+    return await withRetries(() => attempt(endpoint, buildForm, options, signal), {
+      maxAttempts: options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS,
+      minDelayMs: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
+      maxDelayMs: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
+      // Nothing is retried once the deadline of the call that started the login has passed.
+      retryAfter: (error) =>
+        !signal?.aborted && error instanceof SalesforceUnavailableError ? 0 : undefined,
     });
   } catch (error) {
     if (!signal?.aborted) throw error;

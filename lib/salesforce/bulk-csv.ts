@@ -1,3 +1,5 @@
+import { csvRow } from '../csv.js';
+
 /** Bulk API 2.0's marker for "set this field to null"; an empty cell leaves the field unchanged. */
 export const BULK_NULL = '#N/A';
 
@@ -27,19 +29,7 @@ export function cell(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/**
- * One CSV line (LF-terminated, as the jobs declare), every field quoted and quotes doubled
- * (RFC 4180, Bulk API 2.0 "Valid CSV Record Rows"), so no value can break out of its cell.
- */
-export function csvLine(cells: readonly string[]): string {
-  let line = '';
-  for (let i = 0; i < cells.length; i++) {
-    line += `${i === 0 ? '' : ','}"${(cells[i] ?? '').replaceAll('"', '""')}"`;
-  }
-  return `${line}\n`;
-}
-
 /** A flattened record's line under a job's header; a column the record lacks is left empty. */
 export function bulkRow(columns: readonly string[], row: Record<string, unknown>): string {
-  return csvLine(columns.map((column) => cell(Object.hasOwn(row, column) ? row[column] : undefined)));
+  return csvRow(columns.map((column) => cell(Object.hasOwn(row, column) ? row[column] : undefined)));
 }

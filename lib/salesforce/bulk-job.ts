@@ -1,6 +1,6 @@
-import { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import { BULK_POLL_MAX_DELAY_MS, BULK_POLL_MIN_DELAY_MS, BULK_TRANSFER_TIMEOUT_MS } from '../constants.js';
+import { csvRecords } from '../csv.js';
+import { UnexpectedResponseError } from '../errors.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 /** The fields of Bulk API 2.0's job info that the writers read. */
@@ -97,14 +97,11 @@ export const bulkJob = {
       `/jobs/ingest/${id}/${set}/`,
       { accept: 'stream', timeoutMs: BULK_TRANSFER_TIMEOUT_MS },
     );
-    const source = typeof body === 'string' ? Readable.from([body]) : Readable.fromWeb(body as never);
-    const rows = source.pipe(
-      parse({
-        // csv-parse skips a column whose name is mapped to false.
-        columns: (header: string[]) => header.map((name) => (columns.includes(name) ? name : false)),
-        skip_empty_lines: true,
-      }),
-    );
-    for await (const row of rows as AsyncIterable<Record<string, string>>) yield row;
+    try {
+      yield* csvRecords(typeof body === 'string' ? [body] : body, columns);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new UnexpectedResponseError(`Results (${set}) of Bulk job ${id}: ${error.message}`);
+    }
   },
 };

@@ -1,6 +1,7 @@
 import { BULK_MAX_JOB_BYTES, BULK_MAX_JOB_RECORDS } from '../constants.js';
 import { errorCode, errorMessage, failed, type MergedItem } from '../record-outcome.js';
-import { bulkRow, csvLine, flatten } from './bulk-csv.js';
+import { csvRow } from '../csv.js';
+import { bulkRow, flatten } from './bulk-csv.js';
 import { bulkJob, TERMINAL_STATES, type WaitOptions } from './bulk-job.js';
 import { collectJobOutcomes, failRest, type OutcomeSink } from './bulk-results.js';
 import { JobUpload } from './bulk-upload.js';
@@ -141,7 +142,7 @@ export class BulkStreamWriter {
         keys: new Set(),
       };
       this.#current = job;
-      await upload.write(csvLine(columns));
+      await upload.write(csvRow(columns));
       return job;
     } catch (error) {
       this.#current = undefined;

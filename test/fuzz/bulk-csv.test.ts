@@ -3,7 +3,8 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BULK_NULL, bulkRow, csvLine, flatten } from '../../lib/salesforce/bulk-csv.js';
+import { csvRow } from '../../lib/csv.js';
+import { BULK_NULL, bulkRow, flatten } from '../../lib/salesforce/bulk-csv.js';
 import type { MergedItem } from '../../lib/record-outcome.js';
 import { upsertRecords } from '../../lib/sync/record-sync.js';
 import { hostileText, startFuzzStack, unicodeText, type FuzzStack } from './support.js';
@@ -92,7 +93,7 @@ describe('Bulk CSV lines over CSV-hostile values', () => {
     fc.assert(
       fc.property(items, (list) => {
         const columns = columnsOf(list);
-        const csv = csvLine(columns) + list.map((item) => bulkRow(columns, flatten(item.record))).join('');
+        const csv = csvRow(columns) + list.map((item) => bulkRow(columns, flatten(item.record))).join('');
         expect(parseCsv(csv)).toEqual(expectedRows(list));
         // One line per row, however many newlines the values hold: every line ends outside quotes.
         expect(parse(csv, { relax_column_count: false })).toHaveLength(list.length + 1);
@@ -103,7 +104,7 @@ describe('Bulk CSV lines over CSV-hostile values', () => {
 
   it('a megabyte of quotes is one cell, written in linear time', () => {
     const value = '"'.repeat(1_000_000);
-    const line = csvLine([value, 'x']);
+    const line = csvRow([value, 'x']);
     expect(line.length).toBe(2_000_000 + 6 + 1);
     expect(parse(line)).toEqual([[value, 'x']]);
   });

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { bulkRow, csvLine, flatten } from '../../lib/salesforce/bulk-csv.js';
+import { csvRow } from '../../lib/csv.js';
+import { bulkRow, flatten } from '../../lib/salesforce/bulk-csv.js';
 import { mergeByExternalId } from '../../lib/sync/merge-duplicates.js';
 
 describe('mergeByExternalId', () => {
@@ -49,7 +50,7 @@ describe('Bulk CSV lines', () => {
   }));
   const columns = ['Ext__c', 'Description', 'Amount__c', 'Active__c', 'Phone', 'Account.Ext__c'];
   const csvOf = (list: Record<string, unknown>[], header: string[]) =>
-    csvLine(header) + list.map((r) => bulkRow(header, flatten(r))).join('');
+    csvRow(header) + list.map((r) => bulkRow(header, flatten(r))).join('');
 
   it('writes RFC 4180 CSV that parses back to exactly the values sent', () => {
     const rows = parse<Record<string, string>>(csvOf(records, columns), { columns: true });

@@ -1,8 +1,6 @@
-import { Readable } from 'node:stream';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { parse } from 'csv-parse';
 import { errorCode, errorMessage } from '../../record-outcome.js';
-import { csvLine } from '../../salesforce/bulk-csv.js';
+import { csvRecords, csvRow } from '../../csv.js';
 import { bulkJob, TERMINAL_STATES } from '../../salesforce/bulk-job.js';
 import { collectJobOutcomes, failRest, type OutcomeSink } from '../../salesforce/bulk-results.js';
 import type { UnfinishedJob } from '../../salesforce/bulk-stream-writer.js';
@@ -33,9 +31,9 @@ export async function saveUnfinishedJobs(
   for (const job of jobs) {
     const refsKey = `${location.prefix}runs/${runId}/jobs/${job.id}.refs.csv`;
     const writer = new S3ObjectWriter(s3, { bucket: location.bucket, key: refsKey, contentType: 'text/csv' });
-    await writer.write(csvLine(['externalId', 'ref']));
+    await writer.write(csvRow(['externalId', 'ref']));
     for (const [externalId, refs] of job.refs) {
-      for (const ref of refs) await writer.write(csvLine([externalId, ref]));
+      for (const ref of refs) await writer.write(csvRow([externalId, ref]));
     }
     await writer.end();
     pending.push({
@@ -108,8 +106,8 @@ async function readRefs(s3: S3Client, bucket: string, key: string): Promise<Map<
   try {
     const output = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const refs = new Map<string, string[]>();
-    const rows = (output.Body as Readable).pipe(parse({ columns: true, skip_empty_lines: true }));
-    for await (const row of rows as AsyncIterable<{ externalId?: string; ref?: string }>) {
+    const rows = csvRecords(output.Body as AsyncIterable<Uint8Array>, ['externalId', 'ref']);
+    for await (const row of rows) {
       const externalId = row.externalId ?? '';
       refs.set(externalId, [...(refs.get(externalId) ?? []), row.ref ?? '']);
     }
