@@ -101,7 +101,7 @@ export const bulkJob = {
       yield* csvRecords(typeof body === 'string' ? [body] : body, columns);
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
-      throw new UnexpectedResponseError(`Results (${set}) of Bulk job ${id}: ${error.message}`);
+      throw new UnexpectedResponseError(`Bulk results (${set}) are not valid CSV: ${error.message}`);
     }
   },
 };

@@ -105,7 +105,7 @@ describe('Bulk CSV lines over CSV-hostile values', () => {
   it('a megabyte of quotes is one cell, written in linear time', () => {
     const value = '"'.repeat(1_000_000);
     const line = csvRow([value, 'x']);
-    expect(line.length).toBe(2_000_000 + 6 + 1);
+    expect(line).toBe(`"${'""'.repeat(1_000_000)}",x\n`);
     expect(parse(line)).toEqual([[value, 'x']]);
   });
 });

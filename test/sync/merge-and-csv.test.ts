@@ -73,6 +73,6 @@ describe('Bulk CSV lines', () => {
       ],
       ['Ext__c', 'Name', 'Phone'],
     );
-    expect(csv).toBe('"Ext__c","Name","Phone"\n"A","#N/A",""\n"B","","1"\n');
+    expect(csv).toBe('Ext__c,Name,Phone\nA,#N/A,\nB,,1\n');
   });
 });
