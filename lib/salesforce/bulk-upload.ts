@@ -1,5 +1,5 @@
 import { BULK_UPLOAD_CHUNK_BYTES } from '../constants.js';
-import { bulkJob } from './bulk-job.js';
+import { uploadJobData } from './bulk-job.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 /**
@@ -35,7 +35,7 @@ export class JobUpload {
       },
       new ByteLengthQueuingStrategy({ highWaterMark: BULK_UPLOAD_CHUNK_BYTES }),
     );
-    this.#sent = bulkJob.upload(client, jobId, this.#stream).catch((error: unknown) => {
+    this.#sent = uploadJobData(client, jobId, this.#stream).catch((error: unknown) => {
       this.#fail(error);
       throw error;
     });
@@ -57,10 +57,10 @@ export class JobUpload {
     if (this.#pendingBytes < BULK_UPLOAD_CHUNK_BYTES) return;
     this.#flush();
     // `#failed` may be set while waiting (by the request or the stream's cancel).
-    while (!this.#hasFailed() && (this.#controller.desiredSize ?? 0) <= 0) {
+    while (!(this.#failed as boolean) && (this.#controller.desiredSize ?? 0) <= 0) {
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }
-    if (this.#hasFailed()) return this.#rethrow();
+    if (this.#failed) return this.#rethrow();
   }
 
   /** Ends the body and waits for Salesforce's answer to the upload. */
@@ -70,10 +70,6 @@ export class JobUpload {
       this.#controller.close();
     }
     await this.#sent;
-  }
-
-  #hasFailed(): boolean {
-    return this.#failed;
   }
 
   #flush(): void {
