@@ -82,8 +82,7 @@ export async function waitForJob(
   let delay = options.pollMinMs ?? BULK_POLL_MIN_DELAY_MS;
   for (;;) {
     const job = await jobInfo(client, id);
-    if (TERMINAL_STATES.has(job.state) || client.remainingMs() - (options.reserveMs ?? 0) < delay)
-      return job;
+    if (TERMINAL_STATES.has(job.state) || client.remainingMs() - (options.reserveMs ?? 0) < delay) return job;
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 1.5, options.pollMaxMs ?? BULK_POLL_MAX_DELAY_MS);
   }

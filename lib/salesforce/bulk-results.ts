@@ -46,7 +46,8 @@ export async function collectJobOutcomes(
       },
     ]);
   }
-  if (!complete) reads.push(['unprocessedrecords', [], (_row, ref) => failed(ref, 'UNPROCESSED', notProcessed)]);
+  if (!complete)
+    reads.push(['unprocessedrecords', [], (_row, ref) => failed(ref, 'UNPROCESSED', notProcessed)]);
   try {
     for (const [set, columns, outcome] of reads) {
       for await (const row of jobResults(client, job.id, set, [...columns, externalIdField])) {
@@ -77,8 +78,7 @@ export function parseBulkError(text: string | undefined): {
   message: string;
   fields?: string[] | undefined;
 } {
-  if (text === undefined)
-    return { statusCode: 'UNPROCESSED', message: NO_RESULT };
+  if (text === undefined) return { statusCode: 'UNPROCESSED', message: NO_RESULT };
   const match = /^([A-Z_]+):(.*?)(?::([A-Za-z0-9_.,\s]*))?\s*--\s*$/s.exec(text);
   if (!match) return { statusCode: 'BULK_ROW_FAILED', message: text };
   const fields = match[3]
