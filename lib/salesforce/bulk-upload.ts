@@ -57,10 +57,10 @@ export class JobUpload {
     if (this.#pendingBytes < BULK_UPLOAD_CHUNK_BYTES) return;
     this.#flush();
     // `#failed` may be set while waiting (by the request or the stream's cancel).
-    while (!(this.#failed as boolean) && (this.#controller.desiredSize ?? 0) <= 0) {
+    while (!this.#hasFailed() && (this.#controller.desiredSize ?? 0) <= 0) {
       await new Promise<void>((resolve) => (this.#wake = resolve));
     }
-    if (this.#failed) return this.#rethrow();
+    if (this.#hasFailed()) return this.#rethrow();
   }
 
   /** Ends the body and waits for Salesforce's answer to the upload. */
@@ -70,6 +70,10 @@ export class JobUpload {
       this.#controller.close();
     }
     await this.#sent;
+  }
+
+  #hasFailed(): boolean {
+    return this.#failed;
   }
 
   #flush(): void {
