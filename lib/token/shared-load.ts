@@ -38,11 +38,6 @@ export class SharedLoad<T> {
     }
   }
 
-  /** True once the load was abandoned at its cutoff: what it may still produce is not used. */
-  get abandoned(): boolean {
-    return this.#signal?.aborted ?? false;
-  }
-
   /** The load's result, or `DeadlineExceededError` at `cutoff` (epoch ms) or when it is abandoned. */
   wait(cutoff: number | undefined): Promise<T> {
     const signal = this.#signal;
