@@ -37,7 +37,6 @@ export class ReadClock {
   readonly #label: string;
   readonly #idleMs: number;
   #deadlineTimer: NodeJS.Timeout | undefined;
-  #idleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: { label: string; deadline: number | undefined; idleMs: number; now: () => number }) {
     this.#label = options.label;
@@ -62,7 +61,10 @@ export class ReadClock {
   /** Awaits the source (a response, a chunk, a listing page) within the idle time and the deadline. */
   async wait<T>(pending: Promise<T>): Promise<T> {
     this.throwIfStopped();
-    this.#idleTimer = setTimeout(() => {
+    // One timer per wait, not one per clock: a gzipped source has two waits in flight at once
+    // (the compressed chunk and the inflated one), and a shared timer was overwritten by the
+    // second, leaving the first to fire mid-read `idleMs` later.
+    const idle = setTimeout(() => {
       this.#stop(
         new SourceReadError(
           `Sync source ${this.#label} sent nothing for ${this.#idleMs} ms; reading stopped`,
@@ -86,7 +88,7 @@ export class ReadClock {
         }),
       ]);
     } finally {
-      clearTimeout(this.#idleTimer);
+      clearTimeout(idle);
       if (stopped) this.#controller.signal.removeEventListener('abort', stopped);
     }
   }
@@ -101,8 +103,8 @@ export class ReadClock {
   }
 
   close(): void {
+    // Waits in flight are rejected by the abort, and clear their own timers.
     clearTimeout(this.#deadlineTimer);
-    clearTimeout(this.#idleTimer);
     if (!this.#controller.signal.aborted) this.#controller.abort(new Error('source read closed'));
   }
 
