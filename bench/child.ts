@@ -7,7 +7,17 @@ import { loadClient } from './clients/types.js';
 import { lambdaContext } from './lambda-context.js';
 import { threwReport } from './shared/upsert-report.js';
 import { percentile } from './stats.js';
-import type { ChildMessage, ChildTask, ColdResult, ColdTask, UpsertResult, UpsertTask } from './tasks.js';
+import type {
+  ChildMessage,
+  ChildTask,
+  ColdResult,
+  ColdTask,
+  MemoryPeaks,
+  SyncResult,
+  SyncTask,
+  UpsertResult,
+  UpsertTask,
+} from './tasks.js';
 
 const bootMs = performance.now();
 
@@ -54,11 +64,68 @@ async function upsert(task: UpsertTask): Promise<UpsertResult> {
   };
 }
 
+/** Samples `process.memoryUsage()` every 10 ms (and once more at the end) and keeps the peaks. */
+function samplePeaks(): () => MemoryPeaks {
+  const peaks: MemoryPeaks = { heapUsedKb: 0, heapTotalKb: 0, externalKb: 0, arrayBuffersKb: 0 };
+  const sample = () => {
+    const usage = process.memoryUsage();
+    peaks.heapUsedKb = Math.max(peaks.heapUsedKb, usage.heapUsed / 1024);
+    peaks.heapTotalKb = Math.max(peaks.heapTotalKb, usage.heapTotal / 1024);
+    peaks.externalKb = Math.max(peaks.externalKb, usage.external / 1024);
+    peaks.arrayBuffersKb = Math.max(peaks.arrayBuffersKb, usage.arrayBuffers / 1024);
+  };
+  const timer = setInterval(sample, 10);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    sample();
+    return peaks;
+  };
+}
+
+async function sync(task: SyncTask): Promise<SyncResult> {
+  const stop = samplePeaks();
+  const started = performance.now();
+  const module = (await import(task.bundle)) as { handler: Handler };
+  const importMs = performance.now() - started;
+  const callStarted = performance.now();
+  let answer: Record<string, unknown> | undefined;
+  let threw: string | undefined;
+  try {
+    answer = (await module.handler({}, lambdaContext('scheduled-sync', task.timeoutMs))) as Record<
+      string,
+      unknown
+    >;
+  } catch (error) {
+    threw = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  }
+  const wallMs = performance.now() - callStarted;
+  return {
+    importMs,
+    wallMs,
+    maxRssKb: process.resourceUsage().maxRSS,
+    peaks: stop(),
+    ...(answer === undefined ? {} : { answer }),
+    ...(threw === undefined ? {} : { threw }),
+  };
+}
+
+function run(task: ChildTask): Promise<ColdResult | UpsertResult | SyncResult> {
+  switch (task.kind) {
+    case 'cold':
+      return cold(task);
+    case 'upsert':
+      return upsert(task);
+    case 'sync':
+      return sync(task);
+  }
+}
+
 async function main(): Promise<void> {
   const task = JSON.parse(process.argv[2] ?? '{}') as ChildTask;
   let message: ChildMessage;
   try {
-    message = { ok: true, result: task.kind === 'cold' ? await cold(task) : await upsert(task) };
+    message = { ok: true, result: await run(task) };
   } catch (error) {
     message = { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
