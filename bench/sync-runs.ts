@@ -1,6 +1,7 @@
 // One invocation of a scheduled-sync function in a fresh child (ours: the real
 // functions/scheduled-sync.ts bundle; the baseline: its hand-rolled sync), against the stack in
 // this process; then what reached the org, what the function reported, and what it cost.
+import { performance } from 'node:perf_hooks';
 import { parse } from 'csv-parse/sync';
 import type { LocalStack } from '../emulators/local-stack/stack.js';
 import { childEnv, countersSince, readCounters, resetOrg, type Counters } from './bench-stack.js';
@@ -19,6 +20,8 @@ export const SYNC_TIMEOUT_MS = 900_000;
 export interface SyncRunSpec {
   client: SyncClient;
   source: SyncSource;
+  /** How the function reads the source. Default: ours from S3, the baseline over HTTP (all it can). */
+  via?: 'sdk' | 'http' | undefined;
   /** Node flags of the child; empty for V8's defaults. */
   execArgv?: readonly string[];
   /** Extra function env (ours: SYNC_BULK_THRESHOLD, SYNC_COLLECTIONS_CONCURRENCY). */
@@ -30,7 +33,8 @@ export interface SyncRow {
   count: number;
   execArgv: readonly string[];
   env: Record<string, string>;
-  /** How the function read the source. */
+  via: 'sdk' | 'http';
+  /** How the function read the source, in words. */
   sourceRead: string;
   run: Omit<SyncResult, 'answer'>;
   /** From the handler's answer. */
@@ -46,6 +50,30 @@ export interface SyncRow {
 }
 
 const BUNDLES: Record<SyncClient, string> = { ours: 'scheduled-sync', baseline: 'sync' };
+
+const SOURCE_READS: Record<SyncClient, Record<'sdk' | 'http', string>> = {
+  ours: { sdk: 's3:// (SDK GetObject, streamed)', http: 'same object over HTTP (streamed)' },
+  baseline: { sdk: '(cannot read s3://)', http: 'same object over HTTP, `await res.text()`' },
+};
+
+/** A child that died without answering (e.g. out of heap): what can be said of its run. */
+function died(error: unknown, processMs: number): SyncResult {
+  const text = error instanceof Error ? error.message : String(error);
+  const fatal = /FATAL ERROR: [^\n]*/.exec(text)?.[0] ?? /exited with [^\n]*/.exec(text)?.[0] ?? 'died';
+  return {
+    importMs: Number.NaN,
+    wallMs: processMs,
+    cpuMs: Number.NaN,
+    maxRssKb: Number.NaN,
+    peaks: {
+      heapUsedKb: Number.NaN,
+      heapTotalKb: Number.NaN,
+      externalKb: Number.NaN,
+      arrayBuffersKb: Number.NaN,
+    },
+    threw: `process died: ${fatal}`,
+  };
+}
 
 function bundleOf(bundles: readonly FunctionBundle[], client: SyncClient): FunctionBundle {
   const bundle = bundles.find((b) => b.client === client && b.name === BUNDLES[client]);
@@ -66,26 +94,27 @@ export async function runSync(
   if (!s3) throw new Error('the bench stack has no S3 emulator');
   const { client, source } = spec;
   const execArgv = spec.execArgv ?? [];
+  const via = spec.via ?? (client === 'ours' ? 'sdk' : 'http');
   runs += 1;
   const env = {
     ...childEnv(stack),
     ...spec.env,
-    ...(client === 'ours'
-      ? {
-          SYNC_SOURCE_URL: source.s3Url,
-          // A prefix per run, so that no run finds another's state object.
-          SYNC_REPORT_URL: `s3://${REPORT_BUCKET}/run-${String(runs)}/`,
-        }
-      : { SYNC_SOURCE_URL: source.httpUrl }),
+    SYNC_SOURCE_URL: via === 'sdk' ? source.s3Url : source.httpUrl,
+    // ours: a report prefix per run, so that no run finds another's state object.
+    ...(client === 'ours' ? { SYNC_REPORT_URL: `s3://${REPORT_BUCKET}/run-${String(runs)}/` } : {}),
   };
   resetOrg(stack);
   const before = readCounters(stack);
   const s3Before = { ...s3.calls };
-  const { result } = await runChild(
+  const started = performance.now();
+  const result = await runChild(
     runner,
     { kind: 'sync', bundle: bundleOf(bundles, client).path, timeoutMs: SYNC_TIMEOUT_MS },
     env,
     execArgv,
+  ).then(
+    (child) => child.result,
+    (error: unknown) => died(error, performance.now() - started),
   );
   const used = countersSince(stack, before);
   const s3Used: Record<string, number> = {};
@@ -109,12 +138,11 @@ export async function runSync(
     count: source.count,
     execArgv,
     env: spec.env ?? {},
-    sourceRead:
-      client === 'ours'
-        ? 'GetObject (s3://, streamed)'
-        : 'fetch over HTTP, `await res.text()` (cannot read s3://)',
+    via,
+    sourceRead: SOURCE_READS[client][via],
     run,
-    api: typeof answer?.api === 'string' ? answer.api : 'collections',
+    // The baseline always uses Collections, and says nothing of it.
+    api: typeof answer?.api === 'string' ? answer.api : client === 'baseline' ? 'collections' : '–',
     read: typeof answer?.read === 'number' ? answer.read : undefined,
     failed: typeof answer?.failed === 'number' ? answer.failed : undefined,
     ...(report ? { report: { failures: report.failures, summary: report.summary } } : {}),
@@ -131,7 +159,7 @@ export function describeSyncRow(row: SyncRow): string {
   const flags = [...Object.entries(row.env).map(([k, v]) => `${k}=${v}`), ...row.execArgv];
   return (
     `  ${row.client} ${String(row.count)}${flags.length ? ` (${flags.join(' ')})` : ''}: ` +
-    `${String(Math.round(row.run.wallMs))} ms, ${String(row.used.apiCalls)} API calls, ` +
+    `${String(Math.round(row.run.wallMs))} ms (CPU ${String(Math.round(row.run.cpuMs))} ms), ${String(row.used.apiCalls)} API calls, ` +
     `${mb(row.run.maxRssKb)} peak RSS (heap used ≤ ${mb(row.run.peaks.heapUsedKb)}, ` +
     `array buffers ≤ ${mb(row.run.peaks.arrayBuffersKb)}), ${String(row.check.written)} written, ` +
     `${String(row.check.lost)} lost${row.run.threw ? `, threw ${row.run.threw}` : ''}`

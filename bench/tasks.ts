@@ -62,6 +62,8 @@ export interface SyncResult {
   importMs: number;
   /** The handler invocation, cold: secret fetch and login included. */
   wallMs: number;
+  /** CPU time (user + system) of the invocation: less disturbed than wall time by other processes. */
+  cpuMs: number;
   maxRssKb: number;
   peaks: MemoryPeaks;
   /** What the handler returned (ours: its `SyncSummary`; the baseline: `{ read, failed }`). */
