@@ -456,8 +456,9 @@ export function renderReport(results: BenchResults, notes: readonly string[]): s
       .map(([k, v]) => `\`${k}=${v}\``)
       .join(', ')}: the baseline sends its 200-record calls one after another),`,
     'against the baseline, alternating runs in the same bench run, each in a fresh child; medians.',
-    'Ours keeps `SYNC_REPORT_URL` (its report objects are part of its work). "ours, the',
-    "baseline's HTTP source\" reads the very URL the baseline reads, to separate the S3 client's cost.",
+    'The target is read on ours as deployed (source in S3, `SYNC_REPORT_URL` set); the second row',
+    "gives ours the baseline's footing (the same HTTP URL, no report), so that neither the S3 client",
+    '(loaded on the first S3 read or report write) nor the report objects are part of its cost.',
     '',
     paritySection(results.parity),
     '',

@@ -58,7 +58,7 @@ function scaleTargets(scale: SyncScaleResults): Target[] {
 }
 
 function parityTargets(parity: ParityResults): Target[] {
-  const ours = parity.rows.find((row) => row.variant.client === 'ours' && row.variant.via === 'sdk');
+  const ours = parity.rows.find((row) => row.variant.client === 'ours' && row.variant.report);
   const baseline = parity.rows.find((row) => row.variant.client === 'baseline');
   if (!ours || !baseline) return [];
   const n = int(parity.count);

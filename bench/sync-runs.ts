@@ -22,6 +22,8 @@ export interface SyncRunSpec {
   source: SyncSource;
   /** How the function reads the source. Default: ours from S3, the baseline over HTTP (all it can). */
   via?: 'sdk' | 'http' | undefined;
+  /** ours: set `SYNC_REPORT_URL` (which loads the S3 client even for an HTTP source). Default true. */
+  report?: boolean | undefined;
   /** Node flags of the child; empty for V8's defaults. */
   execArgv?: readonly string[];
   /** Extra function env (ours: SYNC_BULK_THRESHOLD, SYNC_COLLECTIONS_CONCURRENCY). */
@@ -101,7 +103,9 @@ export async function runSync(
     ...spec.env,
     SYNC_SOURCE_URL: via === 'sdk' ? source.s3Url : source.httpUrl,
     // ours: a report prefix per run, so that no run finds another's state object.
-    ...(client === 'ours' ? { SYNC_REPORT_URL: `s3://${REPORT_BUCKET}/run-${String(runs)}/` } : {}),
+    ...(client === 'ours' && spec.report !== false
+      ? { SYNC_REPORT_URL: `s3://${REPORT_BUCKET}/run-${String(runs)}/` }
+      : {}),
   };
   resetOrg(stack);
   const before = readCounters(stack);
