@@ -18,7 +18,7 @@ export type { SalesforceClientOptions } from '../lib/client/client-options.js';
 export type { QueryOptions, QueryRecord } from '../lib/client/query-records.js';
 export type { UpsertOptions } from '../lib/client/upsert-by-index.js';
 export { VendorTokenProvider, type VendorTokenProviderOptions } from '../lib/token/vendor-token-provider.js';
-export type { TokenProvider } from '../lib/token/caching-token-provider.js';
+export type { TokenCallOptions, TokenProvider } from '../lib/token/caching-token-provider.js';
 export type { SalesforceToken } from '../lib/token/salesforce-token.js';
 export type { RestRequest, RestResponse } from '../lib/salesforce/rest-client.js';
 export type { ApiUsage } from '../lib/salesforce/limit-info.js';

@@ -1,7 +1,8 @@
 /**
- * `sf-lambda-bridge`: what every subpath shares. The token and provider types, the record
- * outcome types, and every error class this package throws, each with a stable `code`.
- * Importing it loads nothing but the error classes.
+ * `sf-lambda-bridge`: what every subpath shares. The token and provider types, the shape of a
+ * client the sync building blocks take ({@link SalesforceApi}), the record outcome types, and
+ * every error class this package throws, each with a stable `code`. Importing it loads nothing
+ * but the error classes.
  *
  * The other subpaths: `sf-lambda-bridge/client` (call Salesforce through the token vendor),
  * `/middy` (the `salesforce()` middleware), `/vendor` (mint tokens, deploy the vendor),
@@ -23,7 +24,9 @@
  */
 
 export type { SalesforceToken } from '../lib/token/salesforce-token.js';
-export type { TokenProvider } from '../lib/token/caching-token-provider.js';
+export type { TokenCallOptions, TokenProvider } from '../lib/token/caching-token-provider.js';
+export type { SalesforceApi } from '../lib/salesforce/salesforce-api.js';
+export type { RestRequest, RestResponse } from '../lib/salesforce/rest-client.js';
 export type { VendorRequest, VendorResponse } from '../lib/token/vendor-request.js';
 export type {
   OutcomeCounts,

@@ -140,11 +140,9 @@ const syncSchema = z.object({
   SYNC_EXTERNAL_ID_FIELD: apiName,
   SYNC_BULK_THRESHOLD: z._default(integer(1, 10_000_000), DEFAULT_BULK_THRESHOLD),
   SYNC_COLLECTIONS_CONCURRENCY: z._default(integer(1, 10), DEFAULT_COLLECTIONS_CONCURRENCY),
-  SYNC_SOURCE_URL: z.optional(
-    z
-      .string()
-      .check(z.refine((url) => 'location' in parseSourceLocation(url), `must be ${SOURCE_URL_FORMS}`)),
-  ),
+  // The scheme here; the rest (http only to loopback, a valid bucket) in readSyncEnv, whose code
+  // only the sync functions' bundles carry.
+  SYNC_SOURCE_URL: z.optional(z.url({ protocol: /^(https?|s3)$/, error: `must be ${SOURCE_URL_FORMS}` })),
   SYNC_SOURCE_FORMAT: z.optional(z.enum(SOURCE_FORMATS, { error: 'must be ndjson, json or csv' })),
   SYNC_MAX_SOURCE_BYTES: z._default(integer(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_SOURCE_BYTES),
   SYNC_MAX_RECORD_BYTES: z._default(integer(1_024, 256 * 1024 ** 2), DEFAULT_MAX_RECORD_BYTES),
@@ -162,6 +160,10 @@ const syncSchema = z.object({
 /** Reads and validates the sync functions' settings. */
 export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
   const e = parseEnv(syncSchema, env);
+  const source = e.SYNC_SOURCE_URL === undefined ? undefined : parseSourceLocation(e.SYNC_SOURCE_URL);
+  if (source && 'problem' in source) {
+    throw invalidEnvironment([{ field: 'SYNC_SOURCE_URL', problem: source.problem }]);
+  }
   return {
     apiVersion: e.SALESFORCE_API_VERSION,
     tokenVendorFunction: e.TOKEN_VENDOR_FUNCTION,

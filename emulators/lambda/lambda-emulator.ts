@@ -123,11 +123,21 @@ export class LambdaEmulator {
    * so each of the SDK's retries counts.
    */
   readonly invocations: Record<string, number> = {};
+  /**
+   * RequestResponse invokes per function name whose caller closed the connection before the
+   * answer was sent (a client timeout or abort), counted when the connection closes.
+   */
+  readonly abandoned: Record<string, number> = {};
   readonly #server: Server;
   readonly #functions = new Map<string, FunctionDefinition>();
   readonly #faults = new FaultQueue<LambdaFault>();
   readonly #delays = new Delays();
   readonly #background = new Set<Promise<void>>();
+  /** Requests being handled and not held: whenIdle() waits until there are none. */
+  #busy = 0;
+  readonly #idleWaiters: (() => void)[] = [];
+  /** While holding: which functions (undefined: all), and the held invokes' continuations. */
+  #hold: { functionName: string | undefined; waiting: ((run: boolean) => void)[] } | undefined;
   readonly #releaseLogCapture: () => void;
   readonly #echoLogs: boolean;
 
@@ -144,8 +154,14 @@ export class LambdaEmulator {
     // The handler needs the emulator, which needs the server's url: resolve the cycle with a box.
     const box: { emulator?: LambdaEmulator } = {};
     const { server, url } = await startLocalHttpServer(async (req, res) => {
-      if (!box.emulator) throw new Error('emulator not ready');
-      await box.emulator.#handle(req, res);
+      const emulator = box.emulator;
+      if (!emulator) throw new Error('emulator not ready');
+      emulator.#busy += 1;
+      try {
+        await emulator.#handle(req, res);
+      } finally {
+        emulator.#leave();
+      }
     }, opts.port);
     box.emulator = new LambdaEmulator(server, url, region, opts.echoLogs ?? true);
     return box.emulator;
@@ -191,13 +207,52 @@ export class LambdaEmulator {
     this.#faults.clear();
   }
 
-  resetInvocations(): void {
-    for (const key of Object.keys(this.invocations)) this.invocations[key] = 0;
+  /**
+   * Invokes of `functionName` (default: every function) from now on are counted, then wait
+   * until {@link releaseInvocations} before anything else happens: a function that hangs for
+   * exactly as long as a test wants, to see what its callers do meanwhile (time out, give up,
+   * share one invoke) without racing a delay. As in Lambda, an invoke whose caller has gone away
+   * still runs once released; nobody reads its answer.
+   */
+  holdInvocations(functionName?: string): void {
+    this.#hold = { functionName: functionName && nameOf(functionName), waiting: [] };
   }
 
-  /** Resolves once every Event (asynchronous) invocation accepted so far has finished running. */
+  /** Invokes waiting in the current hold. */
+  get heldInvocations(): number {
+    return this.#hold?.waiting.length ?? 0;
+  }
+
+  /** Lets every held invoke go on, in arrival order, and stops holding. */
+  releaseInvocations(): void {
+    const waiting = this.#hold?.waiting ?? [];
+    this.#hold = undefined;
+    // Busy again from now, so that a whenIdle() right after this waits for them.
+    this.#busy += waiting.length;
+    for (const resume of waiting) resume(true);
+  }
+
+  resetInvocations(): void {
+    for (const key of Object.keys(this.invocations)) this.invocations[key] = 0;
+    for (const key of Object.keys(this.abandoned)) this.abandoned[key] = 0;
+  }
+
+  /**
+   * Resolves once nothing runs: Event invocations (after their 202) and requests still being
+   * handled, such as a RequestResponse invoke whose caller gave up. Held invokes are waited for
+   * only once released.
+   */
   async whenIdle(): Promise<void> {
-    while (this.#background.size > 0) await Promise.all([...this.#background]);
+    for (;;) {
+      if (this.#background.size > 0) await Promise.all([...this.#background]);
+      else if (this.#busy > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      else return;
+    }
+  }
+
+  #leave(): void {
+    this.#busy -= 1;
+    if (this.#busy === 0) for (const resolve of this.#idleWaiters.splice(0)) resolve();
   }
 
   /**
@@ -207,6 +262,11 @@ export class LambdaEmulator {
   async close(): Promise<void> {
     this.#faults.clear();
     this.#delays.flush();
+    // Held invokes end without running: the server they would answer through is going away.
+    const held = this.#hold?.waiting ?? [];
+    this.#hold = undefined;
+    this.#busy += held.length;
+    for (const resume of held) resume(false);
     this.#releaseLogCapture();
     await closeLocalHttpServer(this.#server);
   }
@@ -233,6 +293,13 @@ export class LambdaEmulator {
       );
       const logType = enumHeader(req, 'x-amz-log-type', 'logType', LOG_TYPES, 'None');
       this.invocations[reference.name] = (this.invocations[reference.name] ?? 0) + 1;
+      if (invocationType === 'RequestResponse') {
+        res.once('close', () => {
+          if (!res.writableFinished)
+            this.abandoned[reference.name] = (this.abandoned[reference.name] ?? 0) + 1;
+        });
+      }
+      if (!(await this.#passHold(reference.name))) return;
 
       const fault = this.#faults.take(
         (f) =>
@@ -293,6 +360,15 @@ export class LambdaEmulator {
         'x-amzn-ErrorType': error.type,
       });
     }
+  }
+
+  /** Waits while invokes of `name` are held; false when the emulator closed meanwhile. */
+  async #passHold(name: string): Promise<boolean> {
+    const hold = this.#hold;
+    if (!hold || (hold.functionName !== undefined && hold.functionName !== name)) return true;
+    // Not busy while held: whenIdle() does not wait for what only releaseInvocations() ends.
+    this.#leave();
+    return new Promise<boolean>((resume) => hold.waiting.push(resume));
   }
 
   /** The function a reference names, or the 404 AWS answers for it. Only $LATEST exists. */

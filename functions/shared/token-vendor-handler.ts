@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddyfiedHandler } from '@middy/core';
+import type { Context } from 'aws-lambda';
 import { DEFAULT_TOKEN_VENDOR_SERVICE_NAME } from '../../lib/constants.js';
 import { ConfigurationError } from '../../lib/errors.js';
 import type { CredentialsSource } from '../../lib/secret/credentials-source.js';
@@ -57,8 +58,11 @@ export function createTokenVendorHandler(options: TokenVendorHandlerOptions = {}
   const logger = options.logger ?? createLogger(DEFAULT_TOKEN_VENDOR_SERVICE_NAME);
   const tokens = options.tokens ?? createLocalTokenProvider({ credentials: options.credentials, logger });
 
-  async function vend(event: unknown): Promise<VendorResponse> {
-    const response = await vendToken(tokens, parseVendorRequest(event));
+  async function vend(event: unknown, context: Context): Promise<VendorResponse> {
+    // A login that would outlast this invocation is abandoned first, so the caller gets a typed
+    // error instead of the vendor's timeout.
+    const deadline = Date.now() + context.getRemainingTimeInMillis();
+    const response = await vendToken(tokens, parseVendorRequest(event), { deadline });
     // Debug: at INFO, a line per warm call would cost more than the call itself (npm run bench).
     logger.debug('token vended', { expiresAt: response.expiresAt, instanceUrl: response.instanceUrl });
     return response;

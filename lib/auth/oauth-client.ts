@@ -7,7 +7,7 @@ import {
   LOGIN_RETRY_MIN_DELAY_MS,
   TOKEN_ENDPOINT_PATH,
 } from '../constants.js';
-import { SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
+import { DeadlineExceededError, SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
 import { tryParseJson } from '../json.js';
 import { hintFor } from './oauth-error-hints.js';
 
@@ -53,29 +53,42 @@ export interface TokenRequestOptions {
  * (`{error, error_description}`) is never retried here and becomes a {@link SalesforceAuthError}.
  *
  * `buildForm` runs once per attempt, so each attempt can carry a freshly signed assertion
- * (a replayed `jti` would be refused).
+ * (a replayed `jti` would be refused). An aborted `signal` (a caller's deadline) cuts off the
+ * attempt in flight and the retries, and the call rejects with `DeadlineExceededError`.
  */
 export async function requestToken(
   loginUrl: string,
   buildForm: () => Promise<URLSearchParams>,
   options: TokenRequestOptions = {},
+  signal?: AbortSignal,
 ): Promise<TokenResponse> {
   const endpoint = `${loginUrl}${TOKEN_ENDPOINT_PATH}`;
   const maxAttempts = options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS;
-  return pRetry(() => attempt(endpoint, buildForm, options), {
-    retries: Math.max(0, maxAttempts - 1),
-    factor: 2,
-    minTimeout: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
-    maxTimeout: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
-    randomize: true,
-    shouldRetry: ({ error }) => error instanceof SalesforceUnavailableError,
-  });
+  try {
+    return await pRetry(() => attempt(endpoint, buildForm, options, signal), {
+      retries: Math.max(0, maxAttempts - 1),
+      factor: 2,
+      minTimeout: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
+      maxTimeout: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
+      randomize: true,
+      shouldRetry: ({ error }) => error instanceof SalesforceUnavailableError,
+      ...(signal && { signal }),
+    });
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    throw new DeadlineExceededError(
+      `Token request to ${endpoint} abandoned: the deadline of the call that started it has passed`,
+      undefined,
+      { cause: error },
+    );
+  }
 }
 
 async function attempt(
   endpoint: string,
   buildForm: () => Promise<URLSearchParams>,
   options: TokenRequestOptions,
+  signal: AbortSignal | undefined,
 ): Promise<TokenResponse> {
   const doFetch = options.fetch ?? fetch;
   let status: number;
@@ -85,7 +98,7 @@ async function attempt(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: await buildForm(),
-      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
+      signal: withTimeout(signal, options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
     });
     status = response.status;
     text = await response.text();
@@ -126,6 +139,11 @@ async function attempt(
     status,
     hint: 'check that loginUrl is the Salesforce login host or My Domain URL, with no path',
   });
+}
+
+function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
 function describeNetworkError(error: unknown): string {

@@ -1,6 +1,7 @@
 import type { RecordOutcome } from '../record-outcome.js';
 import type { ApiUsage } from '../salesforce/limit-info.js';
 import { SalesforceRestClient, type RestRequest, type RestResponse } from '../salesforce/rest-client.js';
+import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import type { TokenProvider } from '../token/caching-token-provider.js';
 import { resolveClientOptions, type SalesforceClientOptions } from './client-options.js';
 import { queryRecords, type QueryOptions, type QueryRecord } from './query-records.js';
@@ -13,6 +14,9 @@ import type { UpsertOptions } from './upsert-by-index.js';
  * `401 INVALID_SESSION_ID` after a session ends causes one refresh (the stale token is passed on,
  * so the vendor logs in once for all its callers).
  *
+ * It is a {@link SalesforceApi}, so the building blocks of `sf-lambda-bridge/sync`
+ * (`syncSqsBatch`, `runScheduledSync`, `upsertRecords`) take it as their `client`.
+ *
  * @example
  * ```ts
  * // TOKEN_VENDOR_FUNCTION names the vendor; SALESFORCE_API_VERSION defaults to 66.0.
@@ -22,7 +26,7 @@ import type { UpsertOptions } from './upsert-by-index.js';
  * const outcomes = await salesforce.upsert('Account', 'Ext_Id__c', [{ Ext_Id__c: 'A-1', Name: 'Acme' }]);
  * ```
  */
-export class SalesforceClient {
+export class SalesforceClient implements SalesforceApi {
   /** The token source (by default a `VendorTokenProvider`), shared by every call of this client. */
   readonly tokens: TokenProvider;
   readonly #rest: SalesforceRestClient;
@@ -50,10 +54,25 @@ export class SalesforceClient {
   }
 
   /**
+   * Milliseconds left before the `deadline` option's time, less the 2 s kept back for reporting
+   * (`DEADLINE_SAFETY_MS`); `Infinity` without a deadline. No call starts, and no token is waited
+   * for, once it is down to zero.
+   *
+   * @example
+   * ```ts
+   * if (salesforce.remainingMs() < 30_000) return { done: false }; // leave the rest to the next run
+   * ```
+   */
+  remainingMs(): number {
+    return this.#rest.remainingMs();
+  }
+
+  /**
    * One REST call. `path` is relative to `/services/data/vXX.X` unless it starts with
    * `/services/`. Adds the bearer token, refreshes it once on `401 INVALID_SESSION_ID`, retries
    * 5xx, 429 and network errors (at most 4 attempts, jittered backoff, `Retry-After` honoured),
-   * never retries `403 REQUEST_LIMIT_EXCEEDED`, and starts nothing past the deadline.
+   * never retries `403 REQUEST_LIMIT_EXCEEDED`, and starts nothing past the deadline: it waits
+   * for a token (a vendor invoke, say) only until then.
    *
    * @example
    * ```ts

@@ -1,6 +1,6 @@
 import { failed, type MergedItem, type RecordOutcome } from '../record-outcome.js';
 import { BulkStreamWriter, type BulkStreamOptions } from './bulk-stream-writer.js';
-import type { SalesforceRestClient } from './rest-client.js';
+import type { SalesforceApi } from './salesforce-api.js';
 
 export type BulkUpsertOptions = Omit<BulkStreamOptions, 'emit'>;
 
@@ -13,7 +13,7 @@ export type BulkUpsertOptions = Omit<BulkStreamOptions, 'emit'>;
  * later is safe).
  */
 export async function upsertWithBulk(
-  client: SalesforceRestClient,
+  client: SalesforceApi,
   items: readonly MergedItem[],
   options: BulkUpsertOptions,
 ): Promise<RecordOutcome[]> {

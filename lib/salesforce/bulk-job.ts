@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import { BULK_POLL_MAX_DELAY_MS, BULK_POLL_MIN_DELAY_MS, BULK_TRANSFER_TIMEOUT_MS } from '../constants.js';
-import type { SalesforceRestClient } from './rest-client.js';
+import type { SalesforceApi } from './salesforce-api.js';
 
 /** The fields of Bulk API 2.0's job info that the writers read. */
 export interface JobInfo {
@@ -31,11 +31,7 @@ export interface WaitOptions {
  * create, one upload, UploadComplete, polling, results, abort.
  */
 export const bulkJob = {
-  async createUpsert(
-    client: SalesforceRestClient,
-    sobject: string,
-    externalIdField: string,
-  ): Promise<JobInfo> {
+  async createUpsert(client: SalesforceApi, sobject: string, externalIdField: string): Promise<JobInfo> {
     const { body } = await client.request<JobInfo>('POST', '/jobs/ingest', {
       json: {
         object: sobject,
@@ -50,7 +46,7 @@ export const bulkJob = {
   },
 
   /** The one upload a job takes, sent as it is produced; bounded by the deadline only. */
-  async upload(client: SalesforceRestClient, id: string, csv: ReadableStream<Uint8Array>): Promise<void> {
+  async upload(client: SalesforceApi, id: string, csv: ReadableStream<Uint8Array>): Promise<void> {
     await client.request('PUT', `/jobs/ingest/${id}/batches`, {
       body: csv,
       contentType: 'text/csv',
@@ -59,16 +55,16 @@ export const bulkJob = {
     });
   },
 
-  async close(client: SalesforceRestClient, id: string): Promise<void> {
+  async close(client: SalesforceApi, id: string): Promise<void> {
     await client.request('PATCH', `/jobs/ingest/${id}`, { json: { state: 'UploadComplete' } });
   },
 
-  async info(client: SalesforceRestClient, id: string): Promise<JobInfo> {
+  async info(client: SalesforceApi, id: string): Promise<JobInfo> {
     return (await client.request<JobInfo>('GET', `/jobs/ingest/${id}`)).body;
   },
 
   /** Polls until the job is terminal or the next poll would not fit the deadline; returns the last info. */
-  async wait(client: SalesforceRestClient, id: string, options: WaitOptions = {}): Promise<JobInfo> {
+  async wait(client: SalesforceApi, id: string, options: WaitOptions = {}): Promise<JobInfo> {
     let delay = options.pollMinMs ?? BULK_POLL_MIN_DELAY_MS;
     for (;;) {
       const job = await bulkJob.info(client, id);
@@ -80,7 +76,7 @@ export const bulkJob = {
   },
 
   /** A job left Open would sit there until Salesforce deletes it: abort it, best effort. */
-  async abortQuietly(client: SalesforceRestClient, id: string): Promise<void> {
+  async abortQuietly(client: SalesforceApi, id: string): Promise<void> {
     await client
       .request('PATCH', `/jobs/ingest/${id}`, { json: { state: 'Aborted' }, retry: false })
       .catch(() => undefined);
@@ -91,7 +87,7 @@ export const bulkJob = {
    * upload): each row is a record of the named columns only, the echoed fields dropped.
    */
   async *results(
-    client: SalesforceRestClient,
+    client: SalesforceApi,
     id: string,
     set: ResultSet,
     columns: readonly string[],

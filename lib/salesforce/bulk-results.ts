@@ -1,7 +1,7 @@
 import { errorCode, errorMessage, failed, type RecordOutcome } from '../record-outcome.js';
 import { parseBulkError } from './bulk-ingest.js';
 import { bulkJob, type JobInfo } from './bulk-job.js';
-import type { SalesforceRestClient } from './rest-client.js';
+import type { SalesforceApi } from './salesforce-api.js';
 
 /** Told each record's outcome, with its external ID; awaited, so a slow report slows the read. */
 export type OutcomeSink = (outcome: RecordOutcome, externalId: string) => void | Promise<void>;
@@ -15,7 +15,7 @@ export type OutcomeSink = (outcome: RecordOutcome, externalId: string) => void |
  * records' refs, and is emptied as results arrive; whatever is left had no result.
  */
 export async function collectJobOutcomes(
-  client: SalesforceRestClient,
+  client: SalesforceApi,
   job: JobInfo,
   externalIdField: string,
   refs: Map<string, string[]>,

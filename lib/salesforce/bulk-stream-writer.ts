@@ -4,7 +4,7 @@ import { bulkRow, csvLine, flatten } from './bulk-csv.js';
 import { bulkJob, TERMINAL_STATES, type WaitOptions } from './bulk-job.js';
 import { collectJobOutcomes, failRest, type OutcomeSink } from './bulk-results.js';
 import { JobUpload } from './bulk-upload.js';
-import type { SalesforceRestClient } from './rest-client.js';
+import type { SalesforceApi } from './salesforce-api.js';
 
 export interface BulkStreamOptions extends WaitOptions {
   sobject: string;
@@ -53,7 +53,7 @@ interface OpenJob extends Job {
  * are returned by `end()` for a later run to collect.
  */
 export class BulkStreamWriter {
-  readonly #client: SalesforceRestClient;
+  readonly #client: SalesforceApi;
   readonly #options: BulkStreamOptions;
   readonly #maxBytes: number;
   readonly #maxRecords: number;
@@ -64,7 +64,7 @@ export class BulkStreamWriter {
   #broken: { statusCode: string; message: string } | undefined;
   readonly #unfinished: UnfinishedJob[] = [];
 
-  constructor(client: SalesforceRestClient, options: BulkStreamOptions) {
+  constructor(client: SalesforceApi, options: BulkStreamOptions) {
     this.#client = client;
     this.#options = options;
     this.#maxBytes = options.maxJobBytes ?? BULK_MAX_JOB_BYTES;

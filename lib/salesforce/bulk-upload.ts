@@ -1,6 +1,6 @@
 import { BULK_UPLOAD_CHUNK_BYTES } from '../constants.js';
 import { bulkJob } from './bulk-job.js';
-import type { SalesforceRestClient } from './rest-client.js';
+import type { SalesforceApi } from './salesforce-api.js';
 
 /**
  * The one upload of an ingest job, sent while it is produced: rows are queued in chunks on a
@@ -20,7 +20,7 @@ export class JobUpload {
   #error: unknown;
   #failed = false;
 
-  constructor(client: SalesforceRestClient, jobId: string) {
+  constructor(client: SalesforceApi, jobId: string) {
     this.#stream = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {

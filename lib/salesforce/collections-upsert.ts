@@ -13,7 +13,7 @@ import {
   type MergedItem,
   type RecordOutcome,
 } from '../record-outcome.js';
-import type { SalesforceRestClient } from './rest-client.js';
+import type { SalesforceApi } from './salesforce-api.js';
 
 export interface CollectionsUpsertOptions {
   sobject: string;
@@ -40,7 +40,7 @@ interface UpsertResult {
  * call is made and the remaining records are reported failed.
  */
 export async function upsertWithCollections(
-  client: SalesforceRestClient,
+  client: SalesforceApi,
   items: readonly MergedItem[],
   options: CollectionsUpsertOptions,
 ): Promise<RecordOutcome[]> {

@@ -18,6 +18,7 @@ import type { TokenProvider } from '../token/caching-token-provider.js';
 import type { SalesforceToken } from '../token/salesforce-token.js';
 import { parseLimitInfo, type ApiUsage } from './limit-info.js';
 import { parseErrorBody, retryAfterMs } from './rest-responses.js';
+import type { SalesforceApi } from './salesforce-api.js';
 
 export interface RestClientOptions {
   tokens: TokenProvider;
@@ -79,7 +80,7 @@ class SessionExpired extends Error {
  * `Retry-After`), never retries `403 REQUEST_LIMIT_EXCEEDED`, and keeps every request inside
  * the caller's deadline. Paths are relative to `/services/data/vXX.X` unless they start with `/services/`.
  */
-export class SalesforceRestClient {
+export class SalesforceRestClient implements SalesforceApi {
   /** HTTP requests sent to Salesforce (each one counts against the org's API allocation). */
   apiCalls = 0;
   /** The most recent `Sforce-Limit-Info` usage. */
@@ -105,7 +106,8 @@ export class SalesforceRestClient {
   ): Promise<RestResponse<T>> {
     // Out of time already: not even a token is fetched (that may mean invoking the token vendor).
     if (this.remainingMs() <= 0) throw noTimeLeft(method, path);
-    let token = await this.#options.tokens.getToken();
+    // The token wait is bounded too: a hung token vendor must not hold the call past the deadline.
+    let token = await this.#options.tokens.getToken({ deadline: this.#options.deadline?.() });
     let refreshed = false;
     return pRetry(
       async () => {
@@ -115,7 +117,9 @@ export class SalesforceRestClient {
           if (!(error instanceof SessionExpired)) throw error;
           if (refreshed) throw new AbortError(sessionError(method, path, error));
           refreshed = true;
-          token = await this.#options.tokens.refreshToken(token.accessToken);
+          token = await this.#options.tokens.refreshToken(token.accessToken, {
+            deadline: this.#options.deadline?.(),
+          });
           throw error;
         }
       },

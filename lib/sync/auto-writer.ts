@@ -4,7 +4,7 @@ import type { OutcomeSink } from '../salesforce/bulk-results.js';
 import { BulkStreamWriter, type UnfinishedJob } from '../salesforce/bulk-stream-writer.js';
 import type { WaitOptions } from '../salesforce/bulk-job.js';
 import { upsertWithCollections } from '../salesforce/collections-upsert.js';
-import type { SalesforceRestClient } from '../salesforce/rest-client.js';
+import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { mergeByExternalId } from './merge-duplicates.js';
 
 export interface AutoWriterOptions extends WaitOptions {
@@ -32,13 +32,13 @@ export interface AutoWriterResult {
  * fields winning), and once one more arrives every record streams to Bulk API 2.0 instead.
  */
 export class AutoWriter {
-  readonly #client: SalesforceRestClient;
+  readonly #client: SalesforceApi;
   readonly #options: AutoWriterOptions;
   readonly #threshold: number;
   #held: SyncItem[] = [];
   #bulk: BulkStreamWriter | undefined;
 
-  constructor(client: SalesforceRestClient, options: AutoWriterOptions) {
+  constructor(client: SalesforceApi, options: AutoWriterOptions) {
     this.#client = client;
     this.#options = options;
     this.#threshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;

@@ -2,7 +2,7 @@ import { DEFAULT_BULK_THRESHOLD } from '../constants.js';
 import { upsertWithBulk, type BulkUpsertOptions } from '../salesforce/bulk-ingest.js';
 import type { RecordOutcome, SyncItem } from '../record-outcome.js';
 import { upsertWithCollections } from '../salesforce/collections-upsert.js';
-import type { SalesforceRestClient } from '../salesforce/rest-client.js';
+import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { mergeByExternalId } from './merge-duplicates.js';
 
 export interface UpsertRecordsOptions {
@@ -26,7 +26,7 @@ export interface UpsertRecordsResult {
  * and each item's own reference gets the outcome. Every item gets exactly one outcome.
  */
 export async function upsertRecords(
-  client: SalesforceRestClient,
+  client: SalesforceApi,
   items: readonly SyncItem[],
   options: UpsertRecordsOptions,
 ): Promise<UpsertRecordsResult> {

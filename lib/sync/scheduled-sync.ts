@@ -5,7 +5,7 @@ import type { SourceFormat } from '../env.js';
 import { SourceReadError } from '../errors.js';
 import { failed } from '../record-outcome.js';
 import { failRest } from '../salesforce/bulk-results.js';
-import type { SalesforceRestClient } from '../salesforce/rest-client.js';
+import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { AutoWriter } from './auto-writer.js';
 import { describeRecordIssues, externalIdOf, recordSchema } from './record-schema.js';
 import type { PendingJob } from './report/run-state.js';
@@ -17,7 +17,8 @@ import { SyncTally, type SyncFailure, type TallyCounts } from './sync-tally.js';
 export type { SyncFailure };
 
 export interface ScheduledSyncOptions {
-  client: SalesforceRestClient;
+  /** A `SalesforceClient`, the sync runtime's client, or any {@link SalesforceApi}. */
+  client: SalesforceApi;
   sourceUrl: string;
   sobject: string;
   externalIdField: string;

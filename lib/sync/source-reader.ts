@@ -25,7 +25,7 @@ export type { ReadSourceOptions, SourceEntry };
  * @example
  * ```ts
  * for await (const entry of readSource('s3://exports/accounts/', { deadline: Date.now() + 60_000 })) {
- *   if ('error' in entry) console.warn(entry.ref, entry.error);
+ *   if ('error' in entry) failures.push(entry);
  *   else records.push(entry.value);
  * }
  * ```

@@ -9,13 +9,14 @@ import {
   type RecordOutcome,
   type SyncItem,
 } from '../record-outcome.js';
-import type { SalesforceRestClient } from '../salesforce/rest-client.js';
+import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import type { ProviderLogger } from '../token/token-provider.js';
 import { describeRecordIssues, externalIdOf, messageSchema } from './record-schema.js';
 import { upsertRecords } from './record-sync.js';
 
 export interface SqsSyncOptions {
-  client: SalesforceRestClient;
+  /** A `SalesforceClient`, the sync runtime's client, or any {@link SalesforceApi}. */
+  client: SalesforceApi;
   /** `SYNC_SOBJECT` / `SYNC_EXTERNAL_ID_FIELD`, used when a message does not name its own. */
   defaults: { sobject: string | undefined; externalIdField: string | undefined };
   bulkThreshold?: number | undefined;

@@ -1,19 +1,56 @@
 import { DEFAULT_REFRESH_MARGIN_SECONDS, TOKEN_REFRESH_BACKOFF_MS } from '../constants.js';
 import type { SalesforceToken } from './salesforce-token.js';
+import { cutoffOf, noTokenInTime, SharedLoad } from './shared-load.js';
 
-/** Anything that hands out Salesforce tokens: minted locally, or asked of the token vendor. */
+/** Options of one {@link TokenProvider} call. */
+export interface TokenCallOptions {
+  /**
+   * Epoch milliseconds (on `Date.now()`'s clock) by which the caller must be done, e.g.
+   * `Date.now() + context.getRemainingTimeInMillis()`: the same meaning as `SalesforceClient`'s
+   * `deadline`. A provider stops waiting `DEADLINE_SAFETY_MS` (2 s) before it and rejects with
+   * `DeadlineExceededError` (`ERR_DEADLINE_EXCEEDED`); a cached token is returned whatever the
+   * deadline. Default: no deadline.
+   */
+  deadline?: number | undefined;
+}
+
+/**
+ * Anything that hands out Salesforce tokens: minted locally, or asked of the token vendor.
+ * Implement it to give `SalesforceClient` (option `tokens`) your own token source. The client
+ * passes its deadline as `options`; an implementation written before `options` existed (taking
+ * no arguments) still satisfies this interface, it just does not bound its wait.
+ *
+ * @example
+ * ```ts
+ * // Your own token source behind SalesforceClient({ tokens }); `deadline` says how long to wait.
+ * const tokens: TokenProvider = {
+ *   getToken: (options) => myTokenCache.get(options?.deadline),
+ *   refreshToken: (staleToken, options) => myTokenCache.replace(staleToken, options?.deadline),
+ * };
+ * ```
+ */
 export interface TokenProvider {
   /** A valid token, cached across calls and warm invocations. */
-  getToken(): Promise<SalesforceToken>;
+  getToken(options?: TokenCallOptions): Promise<SalesforceToken>;
   /** A new token; pass the token Salesforce refused so concurrent reports cause one login. */
-  refreshToken(staleToken?: string): Promise<SalesforceToken>;
+  refreshToken(staleToken?: string, options?: TokenCallOptions): Promise<SalesforceToken>;
 }
 
 /** Why a token is being loaded: the vendor passes a refresh (and the stale token) on. */
 export type LoadReason = { refresh: false } | { refresh: true; staleToken?: string | undefined };
 
+/** What a load is given besides its reason. */
+export interface LoadOptions {
+  /**
+   * Aborted at the deadline (less the safety margin) of the call that started the load, if it
+   * had one: the loader abandons its request then (an invoke, a login) and rejects with
+   * `DeadlineExceededError`.
+   */
+  signal?: AbortSignal | undefined;
+}
+
 /** Gets a new token from wherever tokens come from (a login, the token vendor). */
-export type TokenLoader = (reason: LoadReason) => Promise<SalesforceToken>;
+export type TokenLoader = (reason: LoadReason, options: LoadOptions) => Promise<SalesforceToken>;
 
 export interface CachingTokenProviderOptions {
   /** Replace the token this long before `expiresAt`. Default 300 s. */
@@ -28,9 +65,16 @@ export interface CachingTokenProviderOptions {
 
 /**
  * The one token cache: holds one token for the life of a container, and makes sure concurrent
- * callers share one load: a value with an expiry, one in-flight promise cleared in `finally`,
+ * callers share one load: a value with an expiry, one in-flight load cleared when it ends,
  * invalidation by the stale token, and an injected clock (STYLE.md §7). Local and vendor-backed
  * providers are this class with their own loader.
+ *
+ * With a `deadline`, each caller stops waiting at its own (less `DEADLINE_SAFETY_MS`) with
+ * `DeadlineExceededError`, while the shared load goes on for the cache and for the callers with
+ * more time. The load itself is abandoned at the deadline of the call that started it (see
+ * `SharedLoad`): its request is aborted, whoever still waits on it gets `DeadlineExceededError`,
+ * and the next caller starts a new one, so a hung source never outlives that caller's Lambda
+ * invocation.
  *
  * @example
  * ```ts
@@ -47,7 +91,7 @@ export class CachingTokenProvider implements TokenProvider {
   #token: SalesforceToken | undefined;
   /** No early refresh is attempted before this time (epoch ms), after one failed. */
   #earlyRefreshAfter = 0;
-  #inFlight: Promise<SalesforceToken> | undefined;
+  #inFlight: SharedLoad<SalesforceToken> | undefined;
 
   constructor(load: TokenLoader, options: CachingTokenProviderOptions = {}) {
     this.#load = load;
@@ -57,8 +101,12 @@ export class CachingTokenProvider implements TokenProvider {
     this.#backoffMs = options.refreshBackoffMs ?? TOKEN_REFRESH_BACKOFF_MS;
   }
 
-  /** The cached token, or a new one when there is none or it is within the margin of expiry. */
-  async getToken(): Promise<SalesforceToken> {
+  /**
+   * The cached token, or a new one when there is none or it is within the margin of expiry.
+   * During an early refresh that fails or outlasts the caller's deadline, the cached token
+   * (still valid) is returned.
+   */
+  async getToken(options: TokenCallOptions = {}): Promise<SalesforceToken> {
     const token = this.#token;
     const now = this.#now();
     if (token && now < token.expiresAt - this.#marginMs) return token;
@@ -67,7 +115,7 @@ export class CachingTokenProvider implements TokenProvider {
       // do not try again before the backoff has passed.
       if (now < this.#earlyRefreshAfter && !this.#inFlight) return token;
       try {
-        return await this.#shared({ refresh: false });
+        return await this.#shared({ refresh: false }, options.deadline);
       } catch (error) {
         if (this.#earlyRefreshAfter <= now) {
           this.#earlyRefreshAfter = this.#now() + this.#backoffMs;
@@ -76,7 +124,7 @@ export class CachingTokenProvider implements TokenProvider {
         return token;
       }
     }
-    return this.#shared({ refresh: false });
+    return this.#shared({ refresh: false }, options.deadline);
   }
 
   /**
@@ -84,8 +132,9 @@ export class CachingTokenProvider implements TokenProvider {
    * already replaced it and it is returned as is: a hundred callers reporting the same expired
    * token cause one login. Without `staleToken`, a new login is made (or an in-flight one joined).
    */
-  async refreshToken(staleToken?: string): Promise<SalesforceToken> {
-    if (this.#inFlight) return this.#inFlight;
+  async refreshToken(staleToken?: string, options: TokenCallOptions = {}): Promise<SalesforceToken> {
+    // A load under way is joined (whatever started it): it will not return the stale token.
+    if (this.#inFlight) return this.#shared({ refresh: true, staleToken }, options.deadline);
     const token = this.#token;
     if (
       staleToken !== undefined &&
@@ -96,18 +145,36 @@ export class CachingTokenProvider implements TokenProvider {
       return token;
     }
     if (staleToken !== undefined && token?.accessToken === staleToken) this.#token = undefined;
-    return this.#shared({ refresh: true, staleToken });
+    return this.#shared({ refresh: true, staleToken }, options.deadline);
   }
 
-  #shared(reason: LoadReason): Promise<SalesforceToken> {
-    this.#inFlight ??= this.#load(reason)
-      .then((token) => {
-        this.#token = token;
-        return token;
-      })
-      .finally(() => {
-        this.#inFlight = undefined;
-      });
-    return this.#inFlight;
+  /**
+   * Joins the load under way, or starts one (abandoned at this caller's deadline, if it has one),
+   * and waits for it until this caller's own deadline at most.
+   */
+  #shared(reason: LoadReason, deadline: number | undefined): Promise<SalesforceToken> {
+    const cutoff = cutoffOf(deadline);
+    if (cutoff !== undefined && cutoff <= Date.now()) return Promise.reject(noTokenInTime());
+    this.#inFlight ??= this.#start(reason, cutoff);
+    return this.#inFlight.wait(cutoff);
+  }
+
+  #start(reason: LoadReason, cutoff: number | undefined): SharedLoad<SalesforceToken> {
+    const forget = () => {
+      if (this.#inFlight === load) this.#inFlight = undefined;
+    };
+    const load = new SharedLoad<SalesforceToken>(
+      cutoff,
+      (signal) =>
+        this.#load(reason, { signal })
+          .then((token) => {
+            // An abandoned load's late token is not kept: a newer load may have replaced it.
+            if (!signal?.aborted) this.#token = token;
+            return token;
+          })
+          .finally(forget),
+      forget,
+    );
+    return load;
   }
 }

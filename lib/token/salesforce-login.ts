@@ -10,6 +10,8 @@ export interface LoginOptions {
   /** Clock in epoch milliseconds. Default `Date.now`. */
   now?: (() => number) | undefined;
   request?: TokenRequestOptions | undefined;
+  /** Abandons the login when aborted (`DeadlineExceededError`). Default: none. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -27,6 +29,7 @@ export async function login(
     credentials.loginUrl,
     () => tokenForm(credentials, now),
     options.request,
+    options.signal,
   );
   return {
     accessToken: response.access_token,

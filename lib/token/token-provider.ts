@@ -64,7 +64,7 @@ export class LocalTokenProvider extends CachingTokenProvider {
       );
     }
     const stats: ProviderStats = { logins: 0, loginFailures: 0 };
-    super(() => loginFromSource(options, stats), {
+    super((_reason, { signal }) => loginFromSource(options, stats, signal), {
       refreshMarginMs: (options.refreshMarginSeconds ?? DEFAULT_REFRESH_MARGIN_SECONDS) * 1000,
       now: options.now,
       onRefreshFailed: (error) => {
@@ -80,11 +80,12 @@ export class LocalTokenProvider extends CachingTokenProvider {
 async function loginFromSource(
   options: LocalTokenProviderOptions,
   stats: ProviderStats,
+  signal: AbortSignal | undefined,
 ): Promise<SalesforceToken> {
   const source = options.credentials;
   const credentials = await source();
   try {
-    return await loginCounted(credentials, options, stats);
+    return await loginCounted(credentials, options, stats, signal);
   } catch (error) {
     if (!isCredentialRejection(error)) throw error;
     const refetched = await source({ forceFetch: true });
@@ -95,7 +96,7 @@ async function loginFromSource(
     options.logger?.info('credentials were rejected and the source has new ones; retrying the login once', {
       credentialsSource: source.description,
     });
-    return loginCounted(refetched, options, stats);
+    return loginCounted(refetched, options, stats, signal);
   }
 }
 
@@ -103,6 +104,7 @@ async function loginCounted(
   credentials: SalesforceCredentials,
   options: LocalTokenProviderOptions,
   stats: ProviderStats,
+  signal: AbortSignal | undefined,
 ): Promise<SalesforceToken> {
   const started = Date.now();
   try {
@@ -110,6 +112,7 @@ async function loginCounted(
       sessionTtlSeconds: options.sessionTtlSeconds ?? DEFAULT_SESSION_TTL_SECONDS,
       now: options.now,
       request: options.request,
+      signal,
     });
     stats.logins += 1;
     options.logger?.info('logged in to Salesforce', {

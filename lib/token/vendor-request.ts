@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { InvalidEventError } from '../errors.js';
 import { describeIssues } from '../schema-issues.js';
-import type { TokenProvider } from './caching-token-provider.js';
+import type { TokenCallOptions, TokenProvider } from './caching-token-provider.js';
 import type { SalesforceToken } from './salesforce-token.js';
 
 /** The token vendor's event: `{}`, or `{"forceRefresh": true, "staleToken"?: "..."}`. */
@@ -44,10 +44,17 @@ export function parseVendorRequest(event: unknown): VendorRequest {
     : { forceRefresh: true, staleToken };
 }
 
-/** Answers one vendor request from the provider. */
-export async function vendToken(provider: TokenProvider, request: VendorRequest): Promise<VendorResponse> {
+/**
+ * Answers one vendor request from the provider; `options.deadline` (the vendor invocation's own)
+ * bounds a login it has to make.
+ */
+export async function vendToken(
+  provider: TokenProvider,
+  request: VendorRequest,
+  options?: TokenCallOptions,
+): Promise<VendorResponse> {
   const token = request.forceRefresh
-    ? await provider.refreshToken(request.staleToken)
-    : await provider.getToken();
+    ? await provider.refreshToken(request.staleToken, options)
+    : await provider.getToken(options);
   return { ...token };
 }

@@ -1,9 +1,9 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import * as z from 'zod/mini';
 import { VENDOR_CALLER_REFRESH_MARGIN_MS } from '../constants.js';
-import { TokenVendorError } from '../errors.js';
+import { DeadlineExceededError, TokenVendorError } from '../errors.js';
 import { tryParseJson } from '../json.js';
-import { CachingTokenProvider, type LoadReason } from './caching-token-provider.js';
+import { CachingTokenProvider, type LoadOptions, type LoadReason } from './caching-token-provider.js';
 import type { SalesforceToken } from './salesforce-token.js';
 
 const vendorResponse = z.object({
@@ -27,7 +27,10 @@ export interface VendorTokenProviderOptions {
  * Gets tokens from the token vendor Lambda (RequestResponse invoke) instead of holding the key:
  * only the vendor's role may read the secret. Tokens are cached here as well, so a warm
  * container invokes the vendor once per token lifetime; a refused token is reported back as
- * `staleToken` so the vendor logs in once for all its callers.
+ * `staleToken` so the vendor logs in once for all its callers. Given a `deadline`
+ * (`getToken({ deadline })`, as `SalesforceClient` does), a caller stops waiting before it, and
+ * the invoke it started is aborted then (`DeadlineExceededError`): a hung vendor never keeps the
+ * caller's Lambda past its time.
  */
 export class VendorTokenProvider extends CachingTokenProvider {
   readonly #vendor: { invocations: number };
@@ -36,9 +39,9 @@ export class VendorTokenProvider extends CachingTokenProvider {
     const vendor = { invocations: 0 };
     const client = options.client ?? new LambdaClient({});
     super(
-      (reason) => {
+      (reason, load) => {
         vendor.invocations += 1;
-        return invokeVendor(client, options.functionName, reason);
+        return invokeVendor(client, options.functionName, reason, load);
       },
       { refreshMarginMs: VENDOR_CALLER_REFRESH_MARGIN_MS, now: options.now },
     );
@@ -55,6 +58,7 @@ async function invokeVendor(
   client: LambdaClient,
   functionName: string,
   reason: LoadReason,
+  { signal }: LoadOptions,
 ): Promise<SalesforceToken> {
   // The vendor's event (see vendor-request.ts): `{}`, or a refresh naming the refused token.
   const event = reason.refresh ? { forceRefresh: true, staleToken: reason.staleToken } : {};
@@ -66,8 +70,19 @@ async function invokeVendor(
         InvocationType: 'RequestResponse',
         Payload: new TextEncoder().encode(JSON.stringify(event)),
       }),
+      // Aborting closes the connection and stops the SDK's retries; the vendor may still finish
+      // (and cache its token for the next caller), but nobody here waits for it.
+      signal && { abortSignal: signal },
     );
   } catch (error) {
+    // Out of time, not a broken vendor: the same code the caller's own wait ends with.
+    if (signal?.aborted) {
+      throw new DeadlineExceededError(
+        `Token vendor "${functionName}" had not answered by the deadline of the call that invoked it; the invoke was abandoned`,
+        undefined,
+        { cause: error },
+      );
+    }
     const name = error instanceof Error ? error.name : 'Error';
     throw new TokenVendorError(`Could not invoke token vendor "${functionName}": ${name}`, undefined, {
       cause: error,

@@ -3,7 +3,13 @@
 // emulator over real HTTP. Call counts come from the emulators.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SalesforceClient, VendorTokenProvider, type RecordOutcome } from '../../exports/client.js';
-import { ConfigurationError, SalesforceApiError, UnexpectedResponseError } from '../../lib/errors.js';
+import { DEADLINE_SAFETY_MS } from '../../lib/constants.js';
+import {
+  ConfigurationError,
+  DeadlineExceededError,
+  SalesforceApiError,
+  UnexpectedResponseError,
+} from '../../lib/errors.js';
 import { stubEnv, useEnv } from '../helpers/env.js';
 import { startVendorStack, VENDOR_FUNCTION, type VendorStack } from '../helpers/vendor-stack.js';
 
@@ -140,6 +146,39 @@ describe('request', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SalesforceApiError);
     expect(error).toMatchObject({ code: 'ERR_SALESFORCE_API', status: 404 });
+  });
+});
+
+describe('the deadline', () => {
+  it('remainingMs(): the time left before the deadline less the safety margin, Infinity without one', () => {
+    expect(new SalesforceClient().remainingMs()).toBe(Number.POSITIVE_INFINITY);
+    const deadline = Date.now() + 60_000;
+    const remaining = new SalesforceClient({ deadline: () => deadline }).remainingMs();
+    expect(remaining).toBeLessThanOrEqual(60_000 - DEADLINE_SAFETY_MS);
+    expect(remaining).toBeGreaterThan(0);
+    expect(new SalesforceClient({ deadline: () => Date.now() }).remainingMs()).toBeLessThanOrEqual(
+      -DEADLINE_SAFETY_MS,
+    );
+  });
+
+  it('bounds the token refresh after a 401 too: a held vendor ends the call with DeadlineExceededError', async () => {
+    let deadline = Number.POSITIVE_INFINITY;
+    const client = new SalesforceClient({ deadline: () => deadline });
+    await client.request('GET', '/limits');
+    harness.stack.salesforce.expireAllSessions();
+    harness.lambda.holdInvocations(VENDOR_FUNCTION);
+    try {
+      deadline = Date.now() + DEADLINE_SAFETY_MS + 300;
+      await expect(client.request('GET', '/limits')).rejects.toBeInstanceOf(DeadlineExceededError);
+      // The call that met the 401, and no retry: the refreshed token never came.
+      expect(client.apiCalls).toBe(2);
+    } finally {
+      // The abandoned invoke still runs once released: let it finish within this test.
+      harness.lambda.releaseInvocations();
+      await harness.lambda.whenIdle();
+    }
+    deadline = Number.POSITIVE_INFINITY;
+    expect((await client.request('GET', '/limits')).status).toBe(200);
   });
 });
 

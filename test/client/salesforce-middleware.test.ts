@@ -8,7 +8,7 @@ import { DEADLINE_SAFETY_MS } from '../../lib/constants.js';
 import { ConfigurationError, DeadlineExceededError } from '../../lib/errors.js';
 import { stubEnv, useEnv } from '../helpers/env.js';
 import { lambdaContext } from '../helpers/lambda.js';
-import { startVendorStack, type VendorStack } from '../helpers/vendor-stack.js';
+import { startVendorStack, VENDOR_FUNCTION, type VendorStack } from '../helpers/vendor-stack.js';
 
 let harness: VendorStack;
 
@@ -72,6 +72,30 @@ describe('salesforce()', () => {
     expect(harness.stack.salesforce.stats.apiCalls).toBe(calls);
     expect(harness.vendorInvocations()).toBe(invocations);
     // The next invocation has its own deadline again.
+    expect(await handler({}, invocationContext(30_000))).toBe(200);
+    expect(harness.stack.salesforce.stats.apiCalls).toBe(calls + 1);
+  });
+
+  it('ends an invocation whose token vendor hangs with DeadlineExceededError, before its deadline', async () => {
+    const handler = middy<unknown, number, Error, SalesforceContext>(
+      async (_event: unknown, context: SalesforceContext) => {
+        const { status } = await context.salesforce.request('GET', '/limits');
+        return status;
+      },
+    ).use(salesforce());
+    const calls = harness.stack.salesforce.stats.apiCalls;
+    harness.lambda.holdInvocations(VENDOR_FUNCTION);
+    try {
+      // 300 ms of waiting once the safety margin is kept back, and the vendor never answers in it.
+      const error = await handler({}, invocationContext(DEADLINE_SAFETY_MS + 300)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeadlineExceededError);
+      expect(harness.stack.salesforce.stats.apiCalls).toBe(calls);
+    } finally {
+      // The abandoned invoke still runs once released: let it finish within this test.
+      harness.lambda.releaseInvocations();
+      await harness.lambda.whenIdle();
+    }
+    // The next invocation, with time enough, gets a token and makes its call.
     expect(await handler({}, invocationContext(30_000))).toBe(200);
     expect(harness.stack.salesforce.stats.apiCalls).toBe(calls + 1);
   });

@@ -210,9 +210,10 @@ describe('the shipped types', () => {
   // A strict TypeScript caller of the subpaths on this branch, checked against dist/'s .d.ts files
   // as installed. skipLibCheck: @middy/core's own types name an optional package it does not install.
   const caller = `
-    import { SalesforceAuthError, type RecordOutcome, type SalesforceToken, type TokenProvider } from 'sf-lambda-bridge';
+    import { SalesforceAuthError, type RecordOutcome, type SalesforceApi as SharedApi, type SalesforceToken, type TokenProvider } from 'sf-lambda-bridge';
     import { createTokenVendorHandler, fromCredentials, fromSecretsManager, LocalTokenProvider, type CredentialsSource } from 'sf-lambda-bridge/vendor';
-    import { createSyncRuntime, readSyncEnv, startInvocation, syncSqsBatch } from 'sf-lambda-bridge/sync';
+    import { createSyncRuntime, readSyncEnv, startInvocation, syncSqsBatch, upsertRecords, type SalesforceApi } from 'sf-lambda-bridge/sync';
+    import { SalesforceClient } from 'sf-lambda-bridge/client';
     import { startLocalStack } from 'sf-lambda-bridge/testing';
     import type { Context, SQSEvent } from 'aws-lambda';
 
@@ -229,6 +230,24 @@ describe('the shipped types', () => {
       return { response, failed: counts.failed, outcome, code: SalesforceAuthError.code };
     }
     export const stack = startLocalStack().then((s) => s.env);
+
+    // The public client drives the sync building blocks (SalesforceApi, from /sync and the root).
+    const salesforce = new SalesforceClient({ tokenVendor: 'sf-token-vendor' });
+    const api: SalesforceApi = salesforce;
+    const shared: SharedApi = api;
+    export const remaining: number = shared.remainingMs();
+    export async function ownSync(event: SQSEvent) {
+      const { response } = await syncSqsBatch(event.Records, { client: salesforce, defaults: { sobject: 'Order__c', externalIdField: 'Ext_Id__c' } });
+      await upsertRecords(salesforce, [], { sobject: 'Order__c', externalIdField: 'Ext_Id__c' });
+      return response;
+    }
+    // A TokenProvider written before getToken took options still is one; so is one that uses them.
+    export const legacy: TokenProvider = { getToken: () => tokens.getToken(), refreshToken: (stale?: string) => tokens.refreshToken(stale) };
+    export const bounded: TokenProvider = {
+      getToken: (options) => tokens.getToken({ deadline: options?.deadline }),
+      refreshToken: (stale, options) => tokens.refreshToken(stale, options),
+    };
+    export const bySalesforceClient = new SalesforceClient({ tokens: legacy });
   `;
 
   it.each([

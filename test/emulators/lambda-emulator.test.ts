@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { Context } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LambdaEmulator } from '../../emulators/lambda/lambda-emulator.js';
 import { useEnv } from '../helpers/env.js';
 
@@ -58,6 +58,7 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
+  emulator.releaseInvocations();
   await emulator.whenIdle();
   emulator.clearFaults();
   emulator.resetInvocations();
@@ -381,6 +382,57 @@ describe('LambdaEmulator with the real AWS SDK', () => {
 
     expect(runs.record ?? 0).toBe(0); // the handler never ran
     expect(emulator.invocations.record).toBe(3);
+  });
+
+  it('holds invokes of the named function until released; other functions answer meanwhile', async () => {
+    emulator.holdInvocations(emulator.arnOf('echo'));
+    let answered = false;
+    const held = client
+      .send(new InvokeCommand({ FunctionName: 'echo', Payload: encode({ held: true }) }))
+      .then((res) => {
+        answered = true;
+        return res;
+      });
+    const other = await client.send(new InvokeCommand({ FunctionName: 'record', Payload: encode({}) }));
+    expect(decode(other)).toEqual({ recorded: true });
+    await vi.waitFor(() => {
+      expect(emulator.heldInvocations).toBe(1);
+    });
+    expect(emulator.invocations.echo).toBe(1); // counted on arrival
+    expect(runs.echo ?? 0).toBe(0); // but not run
+    expect(answered).toBe(false);
+    emulator.releaseInvocations();
+    expect(decode(await held)).toEqual({ held: true });
+    expect(emulator.heldInvocations).toBe(0);
+    expect(emulator.abandoned.echo ?? 0).toBe(0); // answered, not abandoned
+    // Released for good: the next invoke is not held.
+    expect(decode(await client.send(new InvokeCommand({ FunctionName: 'echo', Payload: encode(2) })))).toBe(
+      2,
+    );
+  });
+
+  it('runs a held invoke once released even though its caller gave up (as Lambda does)', async () => {
+    emulator.holdInvocations();
+    const caller = new AbortController();
+    const abandoned = client
+      .send(new InvokeCommand({ FunctionName: 'record', Payload: encode({ late: true }) }), {
+        abortSignal: caller.signal,
+      })
+      .catch((error: unknown) => error);
+    await vi.waitFor(() => {
+      expect(emulator.heldInvocations).toBe(1);
+    });
+    caller.abort();
+    expect(await abandoned).toMatchObject({ name: 'AbortError' });
+    // Counted when the caller's connection closes, before any answer.
+    await vi.waitFor(() => {
+      expect(emulator.abandoned.record).toBe(1);
+    });
+    expect(received).toEqual([]);
+    emulator.releaseInvocations();
+    await emulator.whenIdle(); // waits for runs whose caller has gone
+    expect(received).toEqual([{ late: true }]);
+    expect(emulator.abandoned.record).toBe(1);
   });
 
   it('runs an Event invocation in the background after answering 202', async () => {

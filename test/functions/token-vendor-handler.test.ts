@@ -61,7 +61,8 @@ describe('createTokenVendorHandler', () => {
     ).toMatchObject({
       accessToken: '00Dtest!new',
     });
-    expect(refreshToken).toHaveBeenCalledWith('x');
+    // With the invocation's own deadline, so a login never outlasts the vendor's timeout.
+    expect(refreshToken).toHaveBeenCalledWith('x', { deadline: expect.any(Number) as unknown });
   });
 
   it('logs a refused event once, without its values, and fails the invocation', async () => {

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { DEADLINE_SAFETY_MS } from '../../lib/constants.js';
+import { DeadlineExceededError } from '../../lib/errors.js';
 import type { SalesforceToken } from '../../lib/token/salesforce-token.js';
 import { CachingTokenProvider } from '../../lib/token/caching-token-provider.js';
 
 const HOUR = 3_600_000;
+const TOKEN: SalesforceToken = {
+  accessToken: 'token-x',
+  instanceUrl: 'https://acme.my.salesforce.com',
+  tokenType: 'Bearer',
+  issuedAt: 0,
+  expiresAt: 0,
+};
 
 /** A loader that counts calls, mints token-1, token-2, ... and can be made to fail or wait. */
 function harness(marginMs = 60_000) {
@@ -149,5 +158,131 @@ describe('CachingTokenProvider', () => {
     await cache.refreshToken();
     await cache.refreshToken('t2');
     expect(reasons).toEqual([{ refresh: false }, { refresh: true }, { refresh: true, staleToken: 't2' }]);
+  });
+});
+
+describe('CachingTokenProvider with deadlines', () => {
+  /** A deadline whose waiting time (after the safety margin) is `ms` from now. */
+  const inMs = (ms: number) => Date.now() + DEADLINE_SAFETY_MS + ms;
+
+  it('a caller stops waiting at its own deadline; the one shared load goes on and fills the cache', async () => {
+    const h = harness();
+    const release = h.hold();
+    let answered = false;
+    const patient = h.cache.getToken().then((token) => {
+      answered = true;
+      return token;
+    });
+    const hurried = h.cache.getToken({ deadline: inMs(20) });
+    await expect(hurried).rejects.toBeInstanceOf(DeadlineExceededError);
+    await expect(hurried).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED' });
+    expect(answered).toBe(false); // gave up while the load was still held
+    release();
+    expect((await patient).accessToken).toBe('token-1');
+    // The load finished for the cache: a caller with a deadline now gets it at once.
+    expect((await h.cache.getToken({ deadline: inMs(20) })).accessToken).toBe('token-1');
+    expect(h.logins()).toBe(1);
+  });
+
+  it('refreshToken(stale, { deadline }) stops waiting too, and the refresh still replaces the token', async () => {
+    const h = harness();
+    const stale = await h.cache.getToken();
+    const release = h.hold();
+    const patient = h.cache.refreshToken(stale.accessToken);
+    await expect(h.cache.refreshToken(stale.accessToken, { deadline: inMs(20) })).rejects.toMatchObject({
+      code: 'ERR_DEADLINE_EXCEEDED',
+    });
+    release();
+    expect((await patient).accessToken).toBe('token-2');
+    expect((await h.cache.refreshToken(stale.accessToken, { deadline: inMs(20) })).accessToken).toBe(
+      'token-2',
+    );
+    expect(h.logins()).toBe(2);
+  });
+
+  it('abandons the load at the deadline of the call that started it: its signal aborts, every waiter is let go', async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    const h = harness();
+    const release = h.hold();
+    // The harness's loader ignores its signal: waiters are let go all the same.
+    const cache = new CachingTokenProvider((_reason, options) => {
+      signals.push(options.signal);
+      return h.cache.refreshToken(undefined);
+    });
+    const starter = cache.getToken({ deadline: inMs(20) });
+    // Joined later, with no deadline of its own: only the abandonment of the load ends its wait.
+    const joined = cache.getToken();
+    const later = cache.getToken({ deadline: inMs(60_000) });
+    await expect(starter).rejects.toMatchObject({
+      code: 'ERR_DEADLINE_EXCEEDED',
+      message: `No Salesforce token before the deadline (the last ${DEADLINE_SAFETY_MS} ms are kept back)`,
+    });
+    const abandoned =
+      'No Salesforce token: the request for one was abandoned at the deadline of the call that started it';
+    await expect(joined).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', message: abandoned });
+    await expect(later).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', message: abandoned });
+    expect(signals).toHaveLength(1);
+    expect(signals[0]?.aborted).toBe(true);
+
+    // Nobody joins an abandoned load: the next caller starts its own (without a deadline, so
+    // without a signal).
+    const next = cache.getToken();
+    expect(signals).toHaveLength(2);
+    expect(signals[1]).toBeUndefined();
+    release();
+    expect((await next).accessToken).toBe('token-1');
+    expect(h.logins()).toBe(1);
+  });
+
+  it('starts no load when the deadline leaves no time, but serves a cached token whatever the deadline', async () => {
+    const h = harness();
+    await expect(h.cache.getToken({ deadline: inMs(-1) })).rejects.toMatchObject({
+      code: 'ERR_DEADLINE_EXCEEDED',
+      message: `No Salesforce token before the deadline (the last ${DEADLINE_SAFETY_MS} ms are kept back)`,
+    });
+    expect(h.logins()).toBe(0);
+    await h.cache.getToken();
+    expect((await h.cache.getToken({ deadline: Date.now() - 1 })).accessToken).toBe('token-1');
+    expect(h.logins()).toBe(1);
+  });
+
+  it('serves the still-valid token when an early refresh outlasts the deadline, and backs off', async () => {
+    const h = harness(5 * 60_000);
+    await h.cache.getToken();
+    h.advance(2 * HOUR - 60_000);
+    const release = h.hold();
+    expect((await h.cache.getToken({ deadline: inMs(20) })).accessToken).toBe('token-1');
+    expect(h.refreshFailures).toEqual([expect.any(DeadlineExceededError)]);
+    release();
+    // The abandoned refresh is not tried again within the backoff: the valid token is served.
+    expect((await h.cache.getToken()).accessToken).toBe('token-1');
+    expect(h.logins()).toBe(2);
+    h.advance(31_000);
+    expect((await h.cache.getToken()).accessToken).toBe('token-3');
+  });
+
+  it('a load that fails after every caller gave up is not an unhandled rejection', async () => {
+    const failLoad: ((error: Error) => void)[] = [];
+    let loads = 0;
+    const cache = new CachingTokenProvider(() => {
+      loads += 1;
+      if (loads > 1) return Promise.resolve({ ...TOKEN, expiresAt: Date.now() + HOUR });
+      return new Promise((_resolve, reject) => failLoad.push(reject));
+    });
+    await expect(cache.getToken({ deadline: inMs(20) })).rejects.toBeInstanceOf(DeadlineExceededError);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      failLoad[0]?.(new Error('login failed after everyone left'));
+      // Node reports unhandled rejections once the microtask queue has drained: one macrotask on.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    // The failed load is over: the next caller starts its own.
+    expect((await cache.getToken()).accessToken).toBe('token-x');
+    expect(loads).toBe(2);
   });
 });

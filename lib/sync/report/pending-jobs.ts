@@ -6,7 +6,7 @@ import { csvLine } from '../../salesforce/bulk-csv.js';
 import { bulkJob, TERMINAL_STATES } from '../../salesforce/bulk-job.js';
 import { collectJobOutcomes, failRest, type OutcomeSink } from '../../salesforce/bulk-results.js';
 import type { UnfinishedJob } from '../../salesforce/bulk-stream-writer.js';
-import type { SalesforceRestClient } from '../../salesforce/rest-client.js';
+import type { SalesforceApi } from '../../salesforce/salesforce-api.js';
 import type { PendingJob } from './run-state.js';
 import type { S3Location } from '../../s3-location.js';
 import { S3ObjectWriter } from './s3-object-writer.js';
@@ -64,7 +64,7 @@ export interface CollectedJobs {
  * a finished job's records get their outcomes through `emit`, by the refs saved with it.
  */
 export async function collectPendingJobs(
-  client: SalesforceRestClient,
+  client: SalesforceApi,
   s3: S3Client,
   bucket: string,
   jobs: readonly PendingJob[],

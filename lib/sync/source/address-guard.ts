@@ -59,15 +59,22 @@ type LookupCallback = (
   family?: number,
 ) => void;
 
+/** `dns.lookup` with `all: true`, the shape {@link guardedLookup} resolves names with. */
+export type Resolver = (
+  hostname: string,
+  options: LookupOptions & { all: true },
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
+
 /**
  * A `lookup` for node:http(s) that checks every address DNS returns before the socket connects
  * to it: the address checked is the one connected to, so a DNS answer that changes between a
  * check and the connection (DNS rebinding) cannot slip through. Literal IP hosts skip lookup:
  * check them with {@link addressProblem} first.
  */
-export function guardedLookup(loopbackOnly: boolean) {
+export function guardedLookup(loopbackOnly: boolean, resolve: Resolver = dnsLookup) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
-    dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
+    resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error) {
         callback(error, []);
         return;

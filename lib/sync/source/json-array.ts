@@ -42,6 +42,8 @@ class ArrayGuard {
   #skipFrom = 0;
   /** Byte offset where the current element started, while one is being read. */
   #elementStart: number | undefined;
+  /** Byte offset where the last element started, read or not: its size is known at the next `,` or `]`. */
+  #lastElementStart: number | undefined;
   #bytesFed = 0;
   #index = 0;
   #elementError: string | undefined;
@@ -144,9 +146,27 @@ class ArrayGuard {
       this.#elementError = 'has a "__proto__" key, which is not allowed';
     }
     if (this.#depth === 1 && (token === TokenType.LEFT_BRACKET || token === TokenType.COMMA)) {
+      this.#checkSize(info.offset);
       this.#elementStart = info.offset + 1;
+      this.#lastElementStart = this.#elementStart;
+    } else if (this.#depth === 0 && token === TokenType.RIGHT_BRACKET) {
+      this.#checkSize(info.offset);
     }
     this.#forward(info);
+  }
+
+  /** The element that ended before `offset` (a `,` or the closing `]`) was within the record limit. */
+  #checkSize(offset: number): void {
+    if (
+      this.#lastElementStart !== undefined &&
+      offset - this.#lastElementStart > this.#limits.maxRecordBytes
+    ) {
+      this.#failure ??= recordTooLarge(
+        this.#limits.label,
+        `#${this.#index - 1}`,
+        this.#limits.maxRecordBytes,
+      );
+    }
   }
 
   #forward(info: ParsedTokenInfo): void {

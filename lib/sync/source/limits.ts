@@ -37,6 +37,7 @@ export class ReadClock {
   readonly #label: string;
   readonly #idleMs: number;
   #deadlineTimer: NodeJS.Timeout | undefined;
+  readonly #owned = new Set<{ destroy(): unknown }>();
 
   constructor(options: { label: string; deadline: number | undefined; idleMs: number; now: () => number }) {
     this.#label = options.label;
@@ -60,6 +61,8 @@ export class ReadClock {
 
   /** Awaits the source (a response, a chunk, a listing page) within the idle time and the deadline. */
   async wait<T>(pending: Promise<T>): Promise<T> {
+    // Handled here even when a stop wins the race: its own rejection (an AbortError) is fallout.
+    pending.catch(() => undefined);
     this.throwIfStopped();
     // One timer per wait, not one per clock: a gzipped source has two waits in flight at once
     // (the compressed chunk and the inflated one), and a shared timer was overwritten by the
@@ -102,10 +105,21 @@ export class ReadClock {
     return this.#controller.signal.aborted ? this.#controller.signal.reason : error;
   }
 
+  /**
+   * Destroys `body` (a response or S3 object stream) when the read ends, however it ends: a body
+   * whose read was cut short by a stop would otherwise keep its socket open.
+   */
+  own(body: unknown): void {
+    const destroyable = body as Partial<{ destroy(): unknown }> | null;
+    if (typeof destroyable?.destroy === 'function') this.#owned.add(destroyable as { destroy(): unknown });
+  }
+
   close(): void {
     // Waits in flight are rejected by the abort, and clear their own timers.
     clearTimeout(this.#deadlineTimer);
     if (!this.#controller.signal.aborted) this.#controller.abort(new Error('source read closed'));
+    for (const body of this.#owned) body.destroy();
+    this.#owned.clear();
   }
 
   #stop(reason: SourceReadError): void {

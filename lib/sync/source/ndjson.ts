@@ -22,12 +22,17 @@ export async function* ndjsonEntries(
     let start = 0;
     for (let end = buffer.indexOf(NEWLINE); end !== -1; end = buffer.indexOf(NEWLINE, start)) {
       line += 1;
-      const text = Buffer.concat([...pending, buffer.subarray(start, end)], pendingBytes + end - start);
+      // Parsed before the next chunk is read: a view of this one will do, unless the line began earlier.
+      const text =
+        pendingBytes === 0
+          ? buffer.subarray(start, end)
+          : Buffer.concat([...pending, buffer.subarray(start, end)], pendingBytes + end - start);
       if (text.length > limits.maxRecordBytes)
         throw recordTooLarge(limits.label, `line ${line}`, limits.maxRecordBytes);
       pending = [];
       pendingBytes = 0;
       start = end + 1;
+      if (isBlank(text)) continue;
       const entry = parseLine(text, `line ${line}`, limits.maxDepth);
       if (entry) yield entry;
     }
@@ -44,6 +49,12 @@ export async function* ndjsonEntries(
     const entry = parseLine(Buffer.concat(pending, pendingBytes), `line ${line + 1}`, limits.maxDepth);
     if (entry) yield entry;
   }
+}
+
+/** Only spaces, tabs and carriage returns (checked on bytes: blank lines cost no decoding). */
+function isBlank(bytes: Buffer): boolean {
+  for (const byte of bytes) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  return true;
 }
 
 function parseLine(bytes: Buffer, ref: string, maxDepth: number): SourceEntry | undefined {

@@ -22,6 +22,7 @@ export async function openHttp(
   const { label, clock } = options;
   let current = url;
   for (let redirects = 0; ; redirects += 1) {
+    clock.throwIfStopped();
     const response = await clock.wait(get(current, label, clock.signal));
     const status = response.statusCode ?? 0;
     if (REDIRECTS.has(status) && response.headers.location !== undefined) {

@@ -93,6 +93,7 @@ function entriesOf(
   context: { budget: ByteBudget; clock: ReadClock; limits: RecordLimits; format: SourceFormat | undefined },
 ): AsyncIterable<SourceEntry> {
   const { budget, clock, limits } = context;
+  clock.own(object.body);
   const { format, gzip } = objectEncoding(object, context.format);
   const meter = (body: AsyncIterable<Uint8Array>, kind: 'sent' | 'decoded') =>
     metered(body, { budget, kind, label: object.label, clock, maxChunk: SOURCE_CHUNK_BYTES });
