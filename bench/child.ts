@@ -1,6 +1,7 @@
 // The child-process runner. Each measurement that must start cold, or whose peak RSS must be one
 // client's own, runs here, in a fresh `node` with nothing but this runner (bundled by esbuild with
 // code splitting, so only the measured client's code is loaded). Answers over IPC.
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { sampleAccounts } from '../emulators/local-stack/sample-source.js';
 import { loadClient } from './clients/types.js';
@@ -21,13 +22,29 @@ import type {
 
 const bootMs = performance.now();
 
+/**
+ * This process's own peak RSS in KiB: `VmHWM` of /proc/self/status (Linux), the high-water mark
+ * of the memory map made at exec. Not `process.resourceUsage().maxRSS`: Linux carries the
+ * forking parent's RSS at the time of the fork into a child's `ru_maxrss`, so a child of a large
+ * orchestrator would report the orchestrator's size. Elsewhere, `maxRSS` is all there is.
+ */
+function peakRssKb(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match?.[1]) return Number(match[1]);
+  } catch {
+    // Not Linux.
+  }
+  return process.resourceUsage().maxRSS;
+}
+
 type Handler = (event: unknown, context: unknown) => Promise<unknown>;
 
 async function cold(task: ColdTask): Promise<ColdResult> {
   const started = performance.now();
   const module = (await import(task.bundle)) as { handler: Handler };
   const importMs = performance.now() - started;
-  if (!task.invoke) return { bootMs, importMs, maxRssKb: process.resourceUsage().maxRSS };
+  if (!task.invoke) return { bootMs, importMs, maxRssKb: peakRssKb() };
   const callStarted = performance.now();
   await module.handler({}, lambdaContext('token-vendor'));
   const firstCallMs = performance.now() - callStarted;
@@ -43,7 +60,7 @@ async function cold(task: ColdTask): Promise<ColdResult> {
     firstCallMs,
     warmP50Us: percentile(samples, 50),
     warmP99Us: percentile(samples, 99),
-    maxRssKb: process.resourceUsage().maxRSS,
+    maxRssKb: peakRssKb(),
   };
 }
 
@@ -58,7 +75,7 @@ async function upsert(task: UpsertTask): Promise<UpsertResult> {
   return {
     api: report.api,
     wallMs,
-    maxRssKb: process.resourceUsage().maxRSS,
+    maxRssKb: peakRssKb(),
     failedIds: report.failedIds,
     ...(report.threw === undefined ? {} : { threw: report.threw }),
   };
@@ -106,7 +123,7 @@ async function sync(task: SyncTask): Promise<SyncResult> {
     importMs,
     wallMs,
     cpuMs: (cpu.user + cpu.system) / 1000,
-    maxRssKb: process.resourceUsage().maxRSS,
+    maxRssKb: peakRssKb(),
     peaks: stop(),
     ...(answer === undefined ? {} : { answer }),
     ...(threw === undefined ? {} : { threw }),

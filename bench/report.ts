@@ -441,7 +441,7 @@ export function renderReport(results: BenchResults, notes: readonly string[]): s
     '`SYNC_SOURCE_URL=s3://…` (a gzipped NDJSON object), `SYNC_REPORT_URL=s3://…/` and a 15-minute',
     'Lambda context; the emulators (Salesforce, Secrets Manager, S3) stay in the orchestrating process.',
     "Wall and CPU time are the handler invocation's (cold: secret fetch and login included); peak RSS",
-    "is the child's `maxRSS`; peak heap used is sampled every 50 ms. The baseline cannot read `s3://`:",
+    "is the child's own `VmHWM`; peak heap used is sampled every 50 ms. The baseline cannot read `s3://`:",
     'it is given the same object over plain HTTP from the S3 emulator (an unsigned path-style GET,',
     '`Content-Encoding: gzip` decoded by `fetch`), which is how it reads its source today. Written and',
     "lost are counted in the org; ours' reported failures are every line of its failure report",

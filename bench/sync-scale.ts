@@ -10,7 +10,7 @@ import { seedSyncSource, type SyncSource } from './sync-source.js';
 import { CAPPED_HEAP_FLAGS } from './upsert-volume.js';
 
 /** Always measured; 1,000,000 only with `npm run bench -- --sync-1m` (it takes about four minutes). */
-export const SCALE_COUNTS = [100_000] as const;
+export const SCALE_COUNT = 100_000;
 export const MILLION = 1_000_000;
 
 export interface SyncScaleResults {
@@ -32,13 +32,13 @@ export async function measureSyncScale(
   bundles: readonly FunctionBundle[],
   runner: string,
   log: (line: string) => void,
-  options: { million: boolean },
-): Promise<SyncScaleResults> {
+  counts: readonly number[],
+): Promise<Omit<SyncScaleResults, 'million'>> {
   const s3 = stack.s3;
   if (!s3) throw new Error('the bench stack has no S3 emulator');
   const sources: SyncSource[] = [];
   const rows: SyncRow[] = [];
-  for (const count of options.million ? [...SCALE_COUNTS, MILLION] : SCALE_COUNTS) {
+  for (const count of counts) {
     const source = await seedSyncSource(s3, count);
     sources.push(source);
     log(
@@ -51,5 +51,5 @@ export async function measureSyncScale(
       log(describeSyncRow(row));
     }
   }
-  return { million: options.million, sources, rows };
+  return { sources, rows };
 }

@@ -1,8 +1,6 @@
 // The scheduled sync's sources: generated Account records as gzipped NDJSON objects in the S3
 // emulator (which runs in this process), produced while they are stored, never whole in memory.
-import { Readable } from 'node:stream';
-import { createGzip } from 'node:zlib';
-import { sampleAccountStream } from '../emulators/local-stack/sample-source.js';
+import { gzippedNdjson, sampleAccountStream } from '../emulators/local-stack/sample-source.js';
 import type { S3Emulator } from '../emulators/s3/s3-emulator.js';
 
 export const SOURCE_BUCKET = 'bench-source';
@@ -23,21 +21,6 @@ export interface SyncSource {
   seedMs: number;
 }
 
-/** Lines joined into chunks of about this many characters: one gzip write per chunk, not per record. */
-const CHUNK_CHARS = 256 * 1024;
-
-function* ndjsonChunks(count: number): Generator<string> {
-  let chunk = '';
-  for (const record of sampleAccountStream(count)) {
-    chunk += `${JSON.stringify(record)}\n`;
-    if (chunk.length >= CHUNK_CHARS) {
-      yield chunk;
-      chunk = '';
-    }
-  }
-  if (chunk) yield chunk;
-}
-
 /** Stores `count` generated records (the bench's `sampleAccounts(count)`) as one gzipped NDJSON object. */
 export async function seedSyncSource(s3: S3Emulator, count: number): Promise<SyncSource> {
   const started = performance.now();
@@ -45,7 +28,7 @@ export async function seedSyncSource(s3: S3Emulator, count: number): Promise<Syn
   await s3.createBucket(REPORT_BUCKET);
   const key = `exports/accounts-${String(count)}.ndjson.gz`;
   let gzipBytes = 0;
-  const gzipped = Readable.from(ndjsonChunks(count)).pipe(createGzip());
+  const gzipped = gzippedNdjson(sampleAccountStream(count));
   async function* counted(): AsyncGenerator<Buffer> {
     for await (const chunk of gzipped as AsyncIterable<Buffer>) {
       gzipBytes += chunk.byteLength;
