@@ -2,9 +2,20 @@
 // bundled runner, sends it one task, and waits for its answer.
 import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import type { ChildMessage, ChildTask, ColdResult, ColdTask, UpsertResult, UpsertTask } from './tasks.js';
+import type {
+  ChildMessage,
+  ChildTask,
+  ColdResult,
+  ColdTask,
+  SyncResult,
+  SyncTask,
+  UpsertResult,
+  UpsertTask,
+} from './tasks.js';
 
 const CHILD_TIMEOUT_MS = 180_000;
+/** A sync task may take its whole Lambda timeout; the child is killed a minute after that. */
+const timeoutOf = (task: ChildTask) => (task.kind === 'sync' ? task.timeoutMs + 60_000 : CHILD_TIMEOUT_MS);
 
 export interface ChildRun<T> {
   result: T;
@@ -26,10 +37,16 @@ export function runChild(
 ): Promise<ChildRun<UpsertResult>>;
 export function runChild(
   runner: string,
+  task: SyncTask,
+  env: NodeJS.ProcessEnv,
+  execArgv?: readonly string[],
+): Promise<ChildRun<SyncResult>>;
+export function runChild(
+  runner: string,
   task: ChildTask,
   env: NodeJS.ProcessEnv,
   execArgv: readonly string[] = [],
-): Promise<ChildRun<ColdResult | UpsertResult>> {
+): Promise<ChildRun<ColdResult | UpsertResult | SyncResult>> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = fork(runner, [JSON.stringify(task)], {
@@ -47,7 +64,7 @@ export function runChild(
     });
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-    }, CHILD_TIMEOUT_MS);
+    }, timeoutOf(task));
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);

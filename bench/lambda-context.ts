@@ -2,10 +2,10 @@ import type { Context } from 'aws-lambda';
 
 let invocation = 0;
 
-/** A Lambda context with the fields handlers and Powertools read, 60 s from now. */
-export function lambdaContext(functionName = 'bench'): Context {
+/** A Lambda context with the fields handlers and Powertools read, its deadline `timeoutMs` from now. */
+export function lambdaContext(functionName = 'bench', timeoutMs = 60_000): Context {
   invocation += 1;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + timeoutMs;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,

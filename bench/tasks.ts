@@ -16,7 +16,16 @@ export interface UpsertTask {
   count: number;
 }
 
-export type ChildTask = ColdTask | UpsertTask;
+/** Invoke a sync function bundle once, as Lambda would: env from the parent, a context with `timeoutMs`. */
+export interface SyncTask {
+  kind: 'sync';
+  /** Absolute path of the sync function bundle to import. */
+  bundle: string;
+  /** The Lambda context's remaining time at the start of the invocation. */
+  timeoutMs: number;
+}
+
+export type ChildTask = ColdTask | UpsertTask | SyncTask;
 
 export interface ColdResult {
   /** From process start to the first line of the runner (Node's own boot). */
@@ -40,4 +49,27 @@ export interface UpsertResult {
   threw?: string;
 }
 
-export type ChildMessage = { ok: true; result: ColdResult | UpsertResult } | { ok: false; error: string };
+/** The highest values `process.memoryUsage()` showed, sampled every few milliseconds, in KiB. */
+export interface MemoryPeaks {
+  heapUsedKb: number;
+  heapTotalKb: number;
+  externalKb: number;
+  arrayBuffersKb: number;
+}
+
+export interface SyncResult {
+  /** `await import(bundle)`. */
+  importMs: number;
+  /** The handler invocation, cold: secret fetch and login included. */
+  wallMs: number;
+  /** CPU time (user + system) of the invocation: less disturbed than wall time by other processes. */
+  cpuMs: number;
+  maxRssKb: number;
+  peaks: MemoryPeaks;
+  /** What the handler returned (ours: its `SyncSummary`; the baseline: `{ read, failed }`). */
+  answer?: Record<string, unknown>;
+  threw?: string;
+}
+
+export type ChildMessage =
+  { ok: true; result: ColdResult | UpsertResult | SyncResult } | { ok: false; error: string };

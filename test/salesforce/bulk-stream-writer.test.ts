@@ -159,6 +159,32 @@ describe('BulkStreamWriter', () => {
     },
   );
 
+  it("keeps each record's refs array as given, not a copy, until the job's results are read", async () => {
+    stack.salesforce.injectBulkFault({ outcome: 'NeverCompletes' });
+    const items = Array.from({ length: 50 }, (_, i) =>
+      item(`r${i}`, { Ext_Id__c: `H-${i}`, Name: `H ${i}` }),
+    );
+    // The client keeps 2 s back from its deadline: about a second is left to poll the job.
+    const deadline = Date.now() + 3_000;
+    const client = new SalesforceRestClient({ tokens, deadline: () => deadline });
+    const writer = new BulkStreamWriter(client, {
+      sobject: 'Account',
+      externalIdField: 'Ext_Id__c',
+      pollMinMs: 5,
+      pollMaxMs: 20,
+      emit: () => {
+        throw new Error('no outcome is known before the job ends');
+      },
+    });
+    for (const one of items) await writer.write(one);
+    const [job, ...others] = await writer.end();
+    expect(others).toEqual([]);
+    expect(job?.records).toBe(50);
+    items.forEach((one, i) => {
+      expect(job?.refs.get(`H-${i}`)).toBe(one.refs);
+    });
+  });
+
   it('an upload Salesforce refuses fails its records unsent, aborts the job, and sends nothing more', async () => {
     stack.salesforce.injectFault({
       endpoint: 'rest',

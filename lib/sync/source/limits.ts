@@ -37,7 +37,6 @@ export class ReadClock {
   readonly #label: string;
   readonly #idleMs: number;
   #deadlineTimer: NodeJS.Timeout | undefined;
-  #idleTimer: NodeJS.Timeout | undefined;
   readonly #owned = new Set<{ destroy(): unknown }>();
 
   constructor(options: { label: string; deadline: number | undefined; idleMs: number; now: () => number }) {
@@ -65,7 +64,10 @@ export class ReadClock {
     // Handled here even when a stop wins the race: its own rejection (an AbortError) is fallout.
     pending.catch(() => undefined);
     this.throwIfStopped();
-    this.#idleTimer = setTimeout(() => {
+    // One timer per wait, not one per clock: a gzipped source has two waits in flight at once
+    // (the compressed chunk and the inflated one), and a shared timer was overwritten by the
+    // second, leaving the first to fire mid-read `idleMs` later.
+    const idle = setTimeout(() => {
       this.#stop(
         new SourceReadError(
           `Sync source ${this.#label} sent nothing for ${this.#idleMs} ms; reading stopped`,
@@ -89,7 +91,7 @@ export class ReadClock {
         }),
       ]);
     } finally {
-      clearTimeout(this.#idleTimer);
+      clearTimeout(idle);
       if (stopped) this.#controller.signal.removeEventListener('abort', stopped);
     }
   }
@@ -113,8 +115,8 @@ export class ReadClock {
   }
 
   close(): void {
+    // Waits in flight are rejected by the abort, and clear their own timers.
     clearTimeout(this.#deadlineTimer);
-    clearTimeout(this.#idleTimer);
     if (!this.#controller.signal.aborted) this.#controller.abort(new Error('source read closed'));
     for (const body of this.#owned) body.destroy();
     this.#owned.clear();
