@@ -7,7 +7,7 @@ import {
   LOGIN_RETRY_MIN_DELAY_MS,
   TOKEN_ENDPOINT_PATH,
 } from '../constants.js';
-import { DeadlineExceededError, SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
+import { SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
 import { tryParseJson } from '../json.js';
 import { hintFor } from './oauth-error-hints.js';
 
@@ -54,7 +54,7 @@ export interface TokenRequestOptions {
  *
  * `buildForm` runs once per attempt, so each attempt can carry a freshly signed assertion
  * (a replayed `jti` would be refused). An aborted `signal` (a caller's deadline) cuts off the
- * attempt in flight and the retries, and the call rejects with `DeadlineExceededError`.
+ * attempt in flight and the retries, and the call rejects with the signal's `reason`.
  */
 export async function requestToken(
   loginUrl: string,
@@ -64,24 +64,16 @@ export async function requestToken(
 ): Promise<TokenResponse> {
   const endpoint = `${loginUrl}${TOKEN_ENDPOINT_PATH}`;
   const maxAttempts = options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS;
-  try {
-    return await pRetry(() => attempt(endpoint, buildForm, options, signal), {
-      retries: Math.max(0, maxAttempts - 1),
-      factor: 2,
-      minTimeout: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
-      maxTimeout: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
-      randomize: true,
-      shouldRetry: ({ error }) => error instanceof SalesforceUnavailableError,
-      ...(signal && { signal }),
-    });
-  } catch (error) {
-    if (!signal?.aborted) throw error;
-    throw new DeadlineExceededError(
-      `Token request to ${endpoint} abandoned: the deadline of the call that started it has passed`,
-      undefined,
-      { cause: error },
-    );
-  }
+  // Once the signal aborts, p-retry makes no further attempt and rejects with its reason.
+  return pRetry(() => attempt(endpoint, buildForm, options, signal), {
+    retries: Math.max(0, maxAttempts - 1),
+    factor: 2,
+    minTimeout: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
+    maxTimeout: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
+    randomize: true,
+    shouldRetry: ({ error }) => error instanceof SalesforceUnavailableError,
+    ...(signal && { signal }),
+  });
 }
 
 async function attempt(
@@ -98,7 +90,10 @@ async function attempt(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: await buildForm(),
-      signal: withTimeout(signal, options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
+      signal: AbortSignal.any([
+        AbortSignal.timeout(options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
+        ...(signal ? [signal] : []),
+      ]),
     });
     status = response.status;
     text = await response.text();
@@ -139,11 +134,6 @@ async function attempt(
     status,
     hint: 'check that loginUrl is the Salesforce login host or My Domain URL, with no path',
   });
-}
-
-function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
 function describeNetworkError(error: unknown): string {

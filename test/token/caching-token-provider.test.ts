@@ -215,12 +215,11 @@ describe('CachingTokenProvider with deadlines', () => {
     const later = cache.getToken({ deadline: inMs(60_000) });
     await expect(starter).rejects.toMatchObject({
       code: 'ERR_DEADLINE_EXCEEDED',
-      message: `No Salesforce token before the deadline (the last ${DEADLINE_SAFETY_MS} ms are kept back)`,
+      message: 'No Salesforce token before the deadline',
     });
-    const abandoned =
-      'No Salesforce token: the request for one was abandoned at the deadline of the call that started it';
-    await expect(joined).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', message: abandoned });
-    await expect(later).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', message: abandoned });
+    // Let go at the starter's deadline: the load they joined is over.
+    await expect(joined).rejects.toBeInstanceOf(DeadlineExceededError);
+    await expect(later).rejects.toBeInstanceOf(DeadlineExceededError);
     expect(signals).toHaveLength(1);
     expect(signals[0]?.aborted).toBe(true);
 
@@ -238,7 +237,7 @@ describe('CachingTokenProvider with deadlines', () => {
     const h = harness();
     await expect(h.cache.getToken({ deadline: inMs(-1) })).rejects.toMatchObject({
       code: 'ERR_DEADLINE_EXCEEDED',
-      message: `No Salesforce token before the deadline (the last ${DEADLINE_SAFETY_MS} ms are kept back)`,
+      message: 'No Salesforce token before the deadline',
     });
     expect(h.logins()).toBe(0);
     await h.cache.getToken();

@@ -39,8 +39,7 @@ afterAll(async () => {
   await harness.close();
 });
 
-const ABANDONED =
-  'No Salesforce token: the request for one was abandoned at the deadline of the call that started it';
+const NO_TOKEN = 'No Salesforce token before the deadline';
 
 /** A deadline leaving `ms` of waiting once the safety margin is kept back. */
 const inMs = (ms: number) => Date.now() + DEADLINE_SAFETY_MS + ms;
@@ -108,7 +107,7 @@ describe('VendorTokenProvider with a deadline', () => {
     await expect(starter).rejects.toBeInstanceOf(DeadlineExceededError);
     const error = await joined.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeadlineExceededError);
-    expect(error).toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', message: ABANDONED });
+    expect(error).toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', message: NO_TOKEN });
     expect(error).not.toBeInstanceOf(TokenVendorError); // the vendor did nothing wrong
     // The SDK's request was aborted: the vendor (still held, so it never answered) saw its
     // caller's connection close.
@@ -160,7 +159,7 @@ describe('LocalTokenProvider with a deadline', () => {
     const starter = tokens.getToken({ deadline: inMs(150) });
     const joined = tokens.getToken();
     await expect(starter).rejects.toBeInstanceOf(DeadlineExceededError);
-    await expect(joined).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', message: ABANDONED });
+    await expect(joined).rejects.toMatchObject({ code: 'ERR_DEADLINE_EXCEEDED', message: NO_TOKEN });
     // The login request itself was aborted (else it would wait on the token endpoint's delay),
     // and not retried; Salesforce has not answered it.
     await vi.waitFor(() => {
