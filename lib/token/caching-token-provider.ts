@@ -47,8 +47,8 @@ export type LoadReason = { refresh: false } | { refresh: true; staleToken?: stri
 export interface LoadOptions {
   /**
    * Aborted at the deadline (less the safety margin) of the call that started the load, if it
-   * had one: the loader abandons its request then (an invoke, a login) and rejects with
-   * `DeadlineExceededError`.
+   * had one: the loader should abandon its request then (an invoke, a login). Its callers get
+   * `DeadlineExceededError` whatever it rejects with.
    */
   signal?: AbortSignal | undefined;
 }
