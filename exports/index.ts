@@ -58,4 +58,5 @@ export {
   type OAuthErrorDetails,
   type SalesforceErrorItem,
   type SfBridgeErrorOptions,
+  type SourceLimit,
 } from '../lib/errors.js';

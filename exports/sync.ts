@@ -1,7 +1,9 @@
 /**
  * `sf-lambda-bridge/sync`: the building blocks of this package's sync functions, for teams
  * writing their own sync Lambdas. SQS batches with partial batch failures
- * ({@link syncSqsBatch}), a scheduled read-validate-upsert run ({@link runScheduledSync}),
+ * ({@link syncSqsBatch}), a scheduled read-validate-upsert run ({@link runScheduledSync}), a
+ * streaming reader of S3 and https sources in NDJSON, JSON array or CSV ({@link readSource};
+ * `s3://` needs the optional peer `@aws-sdk/client-s3`),
  * record validation ({@link recordSchema}, {@link messageSchema}), upserts by external ID through
  * sObject Collections or Bulk API 2.0 ({@link upsertRecords}), one outcome per record, and the
  * per-container runtime the functions share (logger, metrics, token source, deadline-bound client).
@@ -63,5 +65,13 @@ export {
   type RecordWritten,
   type SyncItem,
 } from '../lib/record-outcome.js';
-export { readScheduledSyncEnv, readSyncEnv, type ScheduledSyncEnv, type SyncEnv } from '../lib/env.js';
+export {
+  readScheduledSyncEnv,
+  readSyncEnv,
+  SOURCE_FORMATS,
+  type ScheduledSyncEnv,
+  type SourceFormat,
+  type SyncEnv,
+} from '../lib/env.js';
+export { redactUrl } from '../lib/logging/redact.js';
 export { createSyncRuntime, startInvocation, type SyncRuntime } from '../functions/shared/sync-runtime.js';

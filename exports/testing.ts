@@ -3,11 +3,13 @@
  * started in-process on 127.0.0.1, so a team tests its own Lambdas without an org or an AWS
  * account. {@link SalesforceEmulator} (OAuth token endpoint and REST API),
  * {@link SecretsManagerEmulator} and {@link LambdaEmulator} (the AWS wire protocols, for the real
- * AWS SDK clients), and {@link startLocalStack}, which wires Salesforce and Secrets Manager
+ * AWS SDK clients), {@link S3Emulator} (a real S3-protocol server, s3rver, for sync sources), and
+ * {@link startLocalStack}, which wires Salesforce and Secrets Manager (and S3, with `s3: true`)
  * together with a key pair, two connected apps and their credential secrets.
  *
  * For tests only: never import it from code that deploys. Key generation ({@link generateKeyMaterial},
- * {@link startLocalStack}) needs the optional peer dependencies `@peculiar/x509` and `reflect-metadata`.
+ * {@link startLocalStack}) needs the optional peer dependencies `@peculiar/x509` and `reflect-metadata`;
+ * {@link S3Emulator} needs `@20minutes/s3rver`.
  *
  * @example
  * ```ts
@@ -76,3 +78,4 @@ export {
   type LambdaHandler,
   type RegisterOptions,
 } from '../emulators/lambda/lambda-emulator.js';
+export { S3Emulator, type PutObjectOptions, type S3EmulatorOptions } from '../emulators/s3/s3-emulator.js';

@@ -3,6 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { readScheduledSyncEnv } from '../lib/env.js';
+import { newRunId } from '../lib/sync/run-id.js';
 import { runScheduledSync, type SyncSummary } from '../lib/sync/scheduled-sync.js';
 import { createSyncRuntime, startInvocation } from './shared/sync-runtime.js';
 
@@ -20,6 +21,11 @@ async function sync(_event: unknown, context: Context): Promise<SyncSummary> {
     bulkThreshold: env.bulkThreshold,
     concurrency: env.collectionsConcurrency,
     dryRun: env.dryRun,
+    sourceFormat: env.sourceFormat,
+    maxSourceBytes: env.maxSourceBytes,
+    maxRecordBytes: env.maxRecordBytes,
+    reportTo: env.reportTo,
+    runId: newRunId(Date.now(), context.awsRequestId),
   });
   logger.info('scheduled sync finished', { ...summary, ...finish(summary) });
   return summary;

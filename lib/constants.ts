@@ -82,9 +82,6 @@ export const DEFAULT_ISOLATION_BUDGET = 40;
 export const BULK_POLL_MIN_DELAY_MS = 500;
 export const BULK_POLL_MAX_DELAY_MS = 10_000;
 
-/** CSV rows written per csv-stringify call: far cheaper than a call per row, with bounded memory. */
-export const CSV_STRINGIFY_BATCH_ROWS = 1_000;
-
 /**
  * Longest record-failure message kept. Salesforce's messages can quote the refused value (a
  * 131,072-character description that was too long, for instance); logs and summaries stay readable.
@@ -97,9 +94,38 @@ export const MAX_FAILURE_FIELDS = 20;
 /** How many failures the scheduled sync's summary lists (all are counted). */
 export const SUMMARY_MAX_FAILURES = 50;
 
-/** Bounds of the scheduled sync's source read: at least 1 s, at most 60 s, else the time left. */
-export const SOURCE_READ_MIN_TIMEOUT_MS = 1_000;
-export const SOURCE_READ_MAX_TIMEOUT_MS = 60_000;
+/**
+ * Most bytes a sync source may have, counted both as sent and after decompression
+ * (`SYNC_MAX_SOURCE_BYTES`): 1 GiB. Reading is a stream, so memory does not grow with it; the
+ * bound stops an endless stream or a gzip bomb, and 1 GiB of NDJSON is several million records,
+ * more than one 15-minute run writes.
+ */
+export const DEFAULT_MAX_SOURCE_BYTES = 1024 ** 3;
+
+/**
+ * Most bytes one source record may have (an NDJSON line, a JSON array element, a CSV row;
+ * `SYNC_MAX_RECORD_BYTES`): 2 MiB. Salesforce takes at most 400,000 characters per record
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_bulk_v2.meta/api_bulk_v2/bulk_api_2_limits.htm),
+ * up to 1.2 MB in UTF-8 plus JSON quoting: a larger record can only fail, and reading one is the
+ * memory the reader needs.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 2 * 1024 ** 2;
+
+/**
+ * Deepest nesting of a source record's JSON value. A record is an object of scalars and
+ * relationship references (2 levels); deeper values are refused by its schema anyway, and this
+ * bound keeps a hostile record (nested thousands deep) from costing stack or memory.
+ */
+export const SOURCE_MAX_DEPTH = 32;
+
+/** Same-origin redirects followed when reading an http(s) source. */
+export const SOURCE_MAX_REDIRECTS = 5;
+
+/** A source that sends nothing for this long (no headers, no bytes) is given up. */
+export const SOURCE_IDLE_TIMEOUT_MS = 30_000;
+
+/** Bytes handed to a parser at once: a parser buffers at most a record plus one of these. */
+export const SOURCE_CHUNK_BYTES = 64 * 1024;
 
 /** Schema problems listed in one message; the rest are left out so a message stays short. */
 export const MAX_REPORTED_ISSUES = 10;
@@ -118,3 +144,36 @@ export const MIN_RSA_BITS = 2048;
 
 /** CloudWatch namespace of the EMF metrics, unless `POWERTOOLS_METRICS_NAMESPACE` names another. */
 export const DEFAULT_METRICS_NAMESPACE = 'SfLambdaBridge';
+
+/**
+ * Bytes of one part of a report object's multipart upload. S3 takes parts of 5 MiB to 5 GiB
+ * (the last may be smaller), at most 10,000 of them
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/qfacts.html): 8 MiB parts hold a
+ * report of up to 80 GB while keeping one part in memory.
+ */
+export const REPORT_PART_BYTES = 8 * 1024 * 1024;
+
+/** S3's smallest multipart part (all but the last), in bytes. */
+export const S3_MIN_PART_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Upper bound of a Bulk upload or results read, which last as long as the data takes: the
+ * longest a Lambda runs (15 min). The invocation's deadline cuts it shorter.
+ */
+export const BULK_TRANSFER_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** Bytes of CSV queued per chunk of a streamed Bulk upload (and the most queued at once). */
+export const BULK_UPLOAD_CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Records per Bulk API 2.0 job. Each job's external IDs are held to map its results back to
+ * their source records, so this bounds memory (about 10 MB at 100,000); Salesforce splits a job
+ * into batches of 10,000 and processes them in parallel anyway.
+ */
+export const BULK_MAX_JOB_RECORDS = 100_000;
+
+/**
+ * Time the scheduled sync keeps back from its deadline: it stops reading the source this long
+ * before, to send the last job, read the results of finished jobs and write the report.
+ */
+export const SYNC_DEADLINE_RESERVE_MS = 10_000;

@@ -5,13 +5,17 @@ import {
   DEFAULT_COLLECTIONS_CONCURRENCY,
   DEFAULT_LOGIN_MAX_ATTEMPTS,
   DEFAULT_LOGIN_TIMEOUT_MS,
+  DEFAULT_MAX_RECORD_BYTES,
+  DEFAULT_MAX_SOURCE_BYTES,
   DEFAULT_REFRESH_MARGIN_SECONDS,
   DEFAULT_SECRET_MAX_AGE_SECONDS,
   DEFAULT_SESSION_TTL_SECONDS,
 } from './constants.js';
 import { ConfigurationError } from './errors.js';
+import { parseS3Prefix, s3PrefixProblem, type S3Location } from './s3-location.js';
 import { SALESFORCE_API_NAME, SALESFORCE_API_VERSION } from './salesforce-names.js';
 import { formatProblems, schemaProblems, type FieldProblem } from './schema-issues.js';
+import { parseSourceLocation, SOURCE_URL_FORMS } from './source-location.js';
 
 /**
  * The environment variables this package reads, validated once at cold start.
@@ -37,7 +41,10 @@ export interface BridgeEnv {
   audience: string | undefined;
 }
 
-const optionalText = z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
+// Schemas are built by functions, when a reader runs: a zod schema built at module level is a call
+// that a bundler must keep, so a caller that only reads its own two settings (readClientEnv, which
+// needs no schema) would carry every schema here, and zod with them.
+const optionalText = () => z.optional(z.string().check(z.trim(), z.minLength(1, 'must not be empty')));
 const integer = (min: number, max: number) =>
   z.coerce
     .number()
@@ -47,22 +54,23 @@ const integer = (min: number, max: number) =>
       z.lte(max, `must be at most ${max}`),
     );
 
-const envSchema = z.object({
-  SALESFORCE_SECRET_ID: optionalText,
-  SALESFORCE_SECRET_MAX_AGE: z._default(integer(0, 86_400), DEFAULT_SECRET_MAX_AGE_SECONDS),
-  SALESFORCE_SESSION_TTL_SECONDS: z._default(integer(60, 86_400), DEFAULT_SESSION_TTL_SECONDS),
-  SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: z._default(integer(0, 3_600), DEFAULT_REFRESH_MARGIN_SECONDS),
-  SALESFORCE_LOGIN_TIMEOUT_MS: z._default(integer(100, 120_000), DEFAULT_LOGIN_TIMEOUT_MS),
-  SALESFORCE_LOGIN_MAX_ATTEMPTS: z._default(integer(1, 10), DEFAULT_LOGIN_MAX_ATTEMPTS),
-  SALESFORCE_LOGIN_URL: optionalText,
-  SALESFORCE_CLIENT_ID: optionalText,
-  SALESFORCE_USERNAME: optionalText,
-  SALESFORCE_AUDIENCE: optionalText,
-});
+const envSchema = () =>
+  z.object({
+    SALESFORCE_SECRET_ID: optionalText(),
+    SALESFORCE_SECRET_MAX_AGE: z._default(integer(0, 86_400), DEFAULT_SECRET_MAX_AGE_SECONDS),
+    SALESFORCE_SESSION_TTL_SECONDS: z._default(integer(60, 86_400), DEFAULT_SESSION_TTL_SECONDS),
+    SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS: z._default(integer(0, 3_600), DEFAULT_REFRESH_MARGIN_SECONDS),
+    SALESFORCE_LOGIN_TIMEOUT_MS: z._default(integer(100, 120_000), DEFAULT_LOGIN_TIMEOUT_MS),
+    SALESFORCE_LOGIN_MAX_ATTEMPTS: z._default(integer(1, 10), DEFAULT_LOGIN_MAX_ATTEMPTS),
+    SALESFORCE_LOGIN_URL: optionalText(),
+    SALESFORCE_CLIENT_ID: optionalText(),
+    SALESFORCE_USERNAME: optionalText(),
+    SALESFORCE_AUDIENCE: optionalText(),
+  });
 
 /** Reads and validates the environment; an empty string counts as unset. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): BridgeEnv {
-  const e = parseEnv(envSchema, env);
+  const e = parseEnv(envSchema(), env);
   if (e.SALESFORCE_TOKEN_REFRESH_MARGIN_SECONDS >= e.SALESFORCE_SESSION_TTL_SECONDS) {
     throw invalidEnvironment([
       {
@@ -98,33 +106,73 @@ export interface SyncEnv {
   bulkThreshold: number;
   /** `SYNC_COLLECTIONS_CONCURRENCY` (default 3): Collections calls in flight at once. */
   collectionsConcurrency: number;
-  /** `SYNC_SOURCE_URL`: the scheduled sync's JSON array or NDJSON source. */
+  /**
+   * `SYNC_SOURCE_URL`: the scheduled sync's source, `s3://bucket/key`, `s3://bucket/prefix/`
+   * (every object under it, in key order) or `https://…` (http only for loopback hosts).
+   */
   sourceUrl: string | undefined;
+  /** `SYNC_SOURCE_FORMAT`: `ndjson`, `json` or `csv`; default: from the name's extension or Content-Type. */
+  sourceFormat: SourceFormat | undefined;
+  /** `SYNC_MAX_SOURCE_BYTES` (default 1 GiB): source bytes read, as sent and after decompression. */
+  maxSourceBytes: number;
+  /** `SYNC_MAX_RECORD_BYTES` (default 2 MiB): bytes of one NDJSON line, JSON array element or CSV row. */
+  maxRecordBytes: number;
   /** `SYNC_DRY_RUN` (default false): validate and report, write nothing. */
   dryRun: boolean;
+  /**
+   * `SYNC_REPORT_URL`: `s3://bucket/prefix/` under which each scheduled run writes its failure
+   * report, summary and the state of Bulk jobs left running. Default: none (the summary only).
+   */
+  reportTo: S3Location | undefined;
 }
 
-const apiName = z.optional(z.string().check(z.regex(SALESFORCE_API_NAME, 'must be a Salesforce API name')));
+/** The formats a sync source may have (`SYNC_SOURCE_FORMAT`). */
+export const SOURCE_FORMATS = ['ndjson', 'json', 'csv'] as const;
+export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
-const apiVersion = z._default(
-  z.string().check(z.regex(SALESFORCE_API_VERSION, 'must look like 66.0')),
-  DEFAULT_API_VERSION,
-);
+const API_VERSION_PROBLEM = 'must look like 66.0';
 
-const syncSchema = z.object({
-  SALESFORCE_API_VERSION: apiVersion,
-  TOKEN_VENDOR_FUNCTION: optionalText,
-  SYNC_SOBJECT: apiName,
-  SYNC_EXTERNAL_ID_FIELD: apiName,
-  SYNC_BULK_THRESHOLD: z._default(integer(1, 10_000_000), DEFAULT_BULK_THRESHOLD),
-  SYNC_COLLECTIONS_CONCURRENCY: z._default(integer(1, 10), DEFAULT_COLLECTIONS_CONCURRENCY),
-  SYNC_SOURCE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })),
-  SYNC_DRY_RUN: z._default(z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }), 'false'),
-});
+const apiName = () =>
+  z.optional(z.string().check(z.regex(SALESFORCE_API_NAME, 'must be a Salesforce API name')));
+
+const syncSchema = () =>
+  z.object({
+    SALESFORCE_API_VERSION: z._default(
+      z.string().check(z.regex(SALESFORCE_API_VERSION, API_VERSION_PROBLEM)),
+      DEFAULT_API_VERSION,
+    ),
+    TOKEN_VENDOR_FUNCTION: optionalText(),
+    SYNC_SOBJECT: apiName(),
+    SYNC_EXTERNAL_ID_FIELD: apiName(),
+    SYNC_BULK_THRESHOLD: z._default(integer(1, 10_000_000), DEFAULT_BULK_THRESHOLD),
+    SYNC_COLLECTIONS_CONCURRENCY: z._default(integer(1, 10), DEFAULT_COLLECTIONS_CONCURRENCY),
+    // The scheme here; the rest (http only to loopback, a valid bucket) in readSyncEnv, whose code
+    // only the sync functions' bundles carry.
+    SYNC_SOURCE_URL: z.optional(z.url({ protocol: /^(https?|s3)$/, error: `must be ${SOURCE_URL_FORMS}` })),
+    SYNC_SOURCE_FORMAT: z.optional(z.enum(SOURCE_FORMATS, { error: 'must be ndjson, json or csv' })),
+    SYNC_MAX_SOURCE_BYTES: z._default(integer(1, Number.MAX_SAFE_INTEGER), DEFAULT_MAX_SOURCE_BYTES),
+    SYNC_MAX_RECORD_BYTES: z._default(integer(1_024, 256 * 1024 ** 2), DEFAULT_MAX_RECORD_BYTES),
+    SYNC_DRY_RUN: z._default(
+      z.enum(['true', 'false', '1', '0'], { error: 'must be true or false' }),
+      'false',
+    ),
+    SYNC_REPORT_URL: z.optional(
+      z.string().check(
+        z.superRefine((url, ctx) => {
+          const problem = s3PrefixProblem(url);
+          if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem, input: url });
+        }),
+      ),
+    ),
+  });
 
 /** Reads and validates the sync functions' settings. */
 export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
-  const e = parseEnv(syncSchema, env);
+  const e = parseEnv(syncSchema(), env);
+  const source = e.SYNC_SOURCE_URL === undefined ? undefined : parseSourceLocation(e.SYNC_SOURCE_URL);
+  if (source && 'problem' in source) {
+    throw invalidEnvironment([{ field: 'SYNC_SOURCE_URL', problem: source.problem }]);
+  }
   return {
     apiVersion: e.SALESFORCE_API_VERSION,
     tokenVendorFunction: e.TOKEN_VENDOR_FUNCTION,
@@ -133,7 +181,12 @@ export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
     bulkThreshold: e.SYNC_BULK_THRESHOLD,
     collectionsConcurrency: e.SYNC_COLLECTIONS_CONCURRENCY,
     sourceUrl: e.SYNC_SOURCE_URL,
+    sourceFormat: e.SYNC_SOURCE_FORMAT,
+    maxSourceBytes: e.SYNC_MAX_SOURCE_BYTES,
+    maxRecordBytes: e.SYNC_MAX_RECORD_BYTES,
     dryRun: e.SYNC_DRY_RUN === 'true' || e.SYNC_DRY_RUN === '1',
+    reportTo:
+      e.SYNC_REPORT_URL === undefined ? undefined : parseS3Prefix(e.SYNC_REPORT_URL, 'SYNC_REPORT_URL'),
   };
 }
 
@@ -145,15 +198,16 @@ export interface ClientEnv {
   tokenVendorFunction: string | undefined;
 }
 
-const clientSchema = z.object({
-  SALESFORCE_API_VERSION: apiVersion,
-  TOKEN_VENDOR_FUNCTION: optionalText,
-});
-
-/** Reads and validates the settings of a caller's `SalesforceClient`; nothing else is read. */
+/**
+ * Reads and validates the settings of a caller's `SalesforceClient`; nothing else is read. Two
+ * settings, checked by hand: no schema (and no zod) in a caller's bundle.
+ */
 export function readClientEnv(env: NodeJS.ProcessEnv = process.env): ClientEnv {
-  const e = parseEnv(clientSchema, env);
-  return { apiVersion: e.SALESFORCE_API_VERSION, tokenVendorFunction: e.TOKEN_VENDOR_FUNCTION };
+  const apiVersion = setting(env, 'SALESFORCE_API_VERSION') ?? DEFAULT_API_VERSION;
+  if (!SALESFORCE_API_VERSION.test(apiVersion)) {
+    throw invalidEnvironment([{ field: 'SALESFORCE_API_VERSION', problem: API_VERSION_PROBLEM }]);
+  }
+  return { apiVersion, tokenVendorFunction: setting(env, 'TOKEN_VENDOR_FUNCTION')?.trim() };
 }
 
 /** The scheduled sync's settings: its source and target are required. */
@@ -187,6 +241,21 @@ export function readScheduledSyncEnv(env: NodeJS.ProcessEnv = process.env): Sche
   return { ...e, sourceUrl, sobject, externalIdField };
 }
 
+/** What the S3 client of a sync source needs to know from the environment. */
+export interface S3SourceEnv {
+  /**
+   * Path-style addressing (`http://host/bucket/key`), when `AWS_ENDPOINT_URL_S3` points the SDK
+   * at another endpoint (the local S3 server, an S3-compatible store): virtual-hosted bucket
+   * names need DNS that a local endpoint does not have. The SDK reads the endpoint itself.
+   */
+  forcePathStyle: boolean;
+}
+
+/** Reads the S3 settings of a sync source; an empty string counts as unset. */
+export function readS3SourceEnv(env: NodeJS.ProcessEnv = process.env): S3SourceEnv {
+  return { forcePathStyle: nonEmpty(env).AWS_ENDPOINT_URL_S3 !== undefined };
+}
+
 /**
  * Powertools' own settings, read here so that this module stays the one reader of the
  * environment: they override the service name and metrics namespace a function passes
@@ -203,6 +272,12 @@ export interface PowertoolsEnv {
 export function readPowertoolsEnv(env: NodeJS.ProcessEnv = process.env): PowertoolsEnv {
   const e = nonEmpty(env);
   return { serviceName: e.POWERTOOLS_SERVICE_NAME, metricsNamespace: e.POWERTOOLS_METRICS_NAMESPACE };
+}
+
+/** One variable, or undefined when it is unset or blank. */
+function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 function nonEmpty(env: NodeJS.ProcessEnv): Partial<Record<string, string>> {

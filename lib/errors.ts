@@ -232,9 +232,34 @@ export class BatchFailedError extends SfBridgeError {
   static override readonly code: string = 'ERR_BATCH_FAILED';
 }
 
-/** The sync source could not be read at all (network, HTTP status, not JSON). Nothing was written. */
+/**
+ * The limit or guard that stopped a source read: `source-bytes` and `decompressed-bytes`
+ * (`SYNC_MAX_SOURCE_BYTES`, as sent and after gunzip), `record-bytes` (`SYNC_MAX_RECORD_BYTES`),
+ * `deadline` (the Lambda's remaining time), `idle` (nothing received for a while), `redirect`
+ * (to another origin, or too many), `address` (plain http to a non-loopback host, a link-local or
+ * metadata address).
+ */
+export type SourceLimit =
+  'source-bytes' | 'decompressed-bytes' | 'record-bytes' | 'deadline' | 'idle' | 'redirect' | 'address';
+
+/**
+ * The sync source could not be read (network, HTTP or S3 status, not the format it claims to
+ * be), or a limit stopped the read. Its message names the source without credentials or query
+ * string, and never quotes the source's content.
+ */
 export class SourceReadError extends SfBridgeError {
   static override readonly code: string = 'ERR_SOURCE_READ';
+  /** The limit or guard that stopped the read, when one did. */
+  readonly limit: SourceLimit | undefined;
+
+  constructor(
+    message: string,
+    details?: { limit?: SourceLimit | undefined },
+    options?: SfBridgeErrorOptions,
+  ) {
+    super(message, undefined, options);
+    this.limit = details?.limit;
+  }
 }
 
 /**
@@ -243,4 +268,12 @@ export class SourceReadError extends SfBridgeError {
  */
 export class UnexpectedResponseError extends SfBridgeError {
   static override readonly code: string = 'ERR_UNEXPECTED_RESPONSE';
+}
+
+/**
+ * A run report object (failure report, summary, state under `SYNC_REPORT_URL`) could not be
+ * written or read. The records themselves were synced; only their account is missing.
+ */
+export class ReportWriteError extends SfBridgeError {
+  static override readonly code: string = 'ERR_REPORT_WRITE';
 }

@@ -16,7 +16,8 @@ export interface FieldProblem {
  */
 export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 
-const UNNAMED_KEY = '(a key that is not a field name, not shown)';
+/** How a key that is not shown is named in a message. */
+export const UNNAMED_KEY = '(a key that is not a field name, not shown)';
 
 export interface SchemaProblemsOptions {
   /** What a problem of the whole input is reported against, e.g. `event`. */

@@ -1,8 +1,9 @@
 // What `serverless invoke local --stage local` needs around it: the local stack, the Lambda
-// Invoke emulator running the token vendor under its deployed name, and a sample sync source.
+// Invoke emulator running the token vendor under its deployed name, and a sample sync source: a
+// gzipped NDJSON object in the S3 emulator.
 import type { Context } from 'aws-lambda';
 import { LambdaEmulator } from '../lambda/lambda-emulator.js';
-import { sampleAccounts, startSampleSource } from './sample-source.js';
+import { seedSampleSource } from './sample-source.js';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from './stack.js';
 
 /** The vendor's name under `--stage local`, as serverless.yml names it. */
@@ -11,6 +12,7 @@ export const LOCAL_VENDOR_NAME = 'sf-lambda-bridge-local-tokenVendor';
 export interface InvokeLocalStack {
   stack: LocalStack;
   lambda: LambdaEmulator;
+  /** `s3://…` of the sample source in the S3 emulator (`stack.s3`). */
   sourceUrl: string;
   /** Env for `serverless invoke local` (or your own code) to reach the emulators. */
   env: Record<string, string>;
@@ -28,24 +30,29 @@ export async function startInvokeLocalStack(
   loadVendor: () => Promise<VendorHandler>,
   options: { stack?: LocalStack; records?: number; withBadRecords?: boolean } = {},
 ): Promise<InvokeLocalStack> {
-  const [stack, lambda] = await Promise.all([options.stack ?? startLocalStack(), LambdaEmulator.start()]);
+  const [stack, lambda] = await Promise.all([
+    options.stack ?? startLocalStack({ s3: true }),
+    LambdaEmulator.start(),
+  ]);
+  if (!stack.s3) throw new Error('startInvokeLocalStack needs a local stack started with { s3: true }');
   Object.assign(process.env, stack.env, { SALESFORCE_SECRET_ID: LOCAL_JWT_SECRET_ID });
   const vendor = await loadVendor();
   lambda.register(LOCAL_VENDOR_NAME, (event, context) => vendor(event, context), { timeoutMs: 30_000 });
-  const source = await startSampleSource(sampleAccounts(options.records ?? 100, options.withBadRecords));
+  const sourceUrl = await seedSampleSource(stack.s3, options.records ?? 100, options.withBadRecords);
   return {
     stack,
     lambda,
-    sourceUrl: source.url,
+    sourceUrl,
     env: {
       AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
       AWS_ENDPOINT_URL_SECRETS_MANAGER: stack.secretsManager.url,
       AWS_ENDPOINT_URL_LAMBDA: lambda.url,
+      AWS_ENDPOINT_URL_S3: stack.s3.url,
     },
     close: async () => {
-      await Promise.all([stack.close(), lambda.close(), source.close()]);
+      await Promise.all([stack.close(), lambda.close()]);
     },
   };
 }

@@ -4,6 +4,7 @@
 import { generateKeyMaterial, type KeyMaterial } from './key-material.js';
 import { SalesforceEmulator } from '../salesforce/salesforce-emulator.js';
 import type { SalesforceEmulatorOptions } from '../salesforce/options.js';
+import { S3Emulator } from '../s3/s3-emulator.js';
 import { SecretsManagerEmulator } from '../secrets-manager/secrets-manager-emulator.js';
 
 export const LOCAL_JWT_CLIENT_ID = '3MVG9LOCAL.jwt-bearer.consumer-key';
@@ -17,6 +18,8 @@ export const LOCAL_CC_SECRET_ID = 'sf-lambda-bridge/local/client-credentials';
 export interface LocalStack {
   salesforce: SalesforceEmulator;
   secretsManager: SecretsManagerEmulator;
+  /** The S3 emulator, when started with `s3: true`. */
+  s3: S3Emulator | undefined;
   keys: KeyMaterial;
   /** The client-credentials app's consumer secret (a random test value). */
   clientSecret: string;
@@ -29,6 +32,8 @@ export interface LocalStack {
 export interface LocalStackOptions {
   /** Options of the Salesforce emulator (session timeout, limits, clock, ...). Default: its own defaults. */
   salesforce?: SalesforceEmulatorOptions;
+  /** Also start an {@link S3Emulator} (needs `@20minutes/s3rver`); `env` then sets `AWS_ENDPOINT_URL_S3`. Default false. */
+  s3?: boolean;
 }
 
 /**
@@ -50,10 +55,11 @@ export interface LocalStackOptions {
  * ```
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const [salesforce, secretsManager, keys] = await Promise.all([
+  const [salesforce, secretsManager, keys, s3] = await Promise.all([
     SalesforceEmulator.start(options.salesforce),
     SecretsManagerEmulator.start(),
     generateKeyMaterial({ commonName: 'sf-lambda-bridge-local' }),
+    options.s3 ? S3Emulator.start() : undefined,
   ]);
   const clientSecret = `local-${crypto.randomUUID()}`;
   salesforce.registerUser({ username: LOCAL_USERNAME });
@@ -86,14 +92,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   return {
     salesforce,
     secretsManager,
+    s3,
     keys,
     clientSecret,
     env: {
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
       SALESFORCE_SECRET_ID: LOCAL_JWT_SECRET_ID,
+      ...s3?.env,
     },
     close: async () => {
-      await Promise.all([salesforce.close(), secretsManager.close()]);
+      await Promise.all([salesforce.close(), secretsManager.close(), s3?.close()]);
     },
   };
 }

@@ -1,8 +1,9 @@
 // `npm start [-- --records N] [-- --keep-running]`: the whole package, end to end, with no AWS
-// account and no Salesforce org. Starts the emulators (Secrets Manager, Salesforce, Lambda Invoke),
+// account and no Salesforce org. Starts the emulators (Secrets Manager, Salesforce, Lambda Invoke, S3),
 // generates a key pair and certificate, stores the secret, registers the certificate, then runs
 // the real handlers through the same code paths as in AWS: the token vendor (cold, then warm, for
-// both flows), an SQS batch with bad messages, and a scheduled sync of a generated source.
+// both flows), an SQS batch with bad messages, and a scheduled sync of a generated gzipped NDJSON
+// source read from the S3 emulator.
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { SyncSummary } from '../../lib/sync/scheduled-sync.js';
 import type { VendorResponse } from '../../lib/token/vendor-request.js';
@@ -23,8 +24,9 @@ export const startCli = {
   usage: `Usage: npm start [-- options]
 
 Runs the whole package locally, with no AWS account and no Salesforce org: emulators of Secrets
-Manager, Salesforce and Lambda Invoke on 127.0.0.1, then the real handlers (token vendor, an SQS
-batch, a scheduled sync), and a report. Exits 0 only if everything came out as expected.
+Manager, Salesforce, Lambda Invoke and S3 on 127.0.0.1, then the real handlers (token vendor, an
+SQS batch, a scheduled sync of a gzipped NDJSON object in S3), and a report. Exits 0 only if
+everything came out as expected.
 
 Options:
   --records N     records in the scheduled sync's generated source, 10 to 1000000 (default: 10000)
@@ -151,7 +153,7 @@ async function scheduledStep(
   problems: string[],
 ): Promise<SyncSummary> {
   console.log(
-    `\n3. Scheduled sync (functions/scheduled-sync.ts) of ${records.toLocaleString('en')} generated records`,
+    `\n3. Scheduled sync (functions/scheduled-sync.ts) of ${records.toLocaleString('en')} generated records, gzipped NDJSON in S3`,
   );
   const sync = await coldStart<unknown, SyncSummary>('scheduled-sync.ts', 'demo', {
     TOKEN_VENDOR_FUNCTION: LOCAL_VENDOR_NAME,
@@ -204,7 +206,7 @@ async function main({ keepRunning, records }: { keepRunning: boolean; records: n
   );
   Object.assign(process.env, local.env);
   console.log(
-    `   Salesforce ${local.stack.salesforce.url}  Secrets Manager ${local.stack.secretsManager.url}  Lambda ${local.lambda.url}`,
+    `   Salesforce ${local.stack.salesforce.url}  Secrets Manager ${local.stack.secretsManager.url}  Lambda ${local.lambda.url}  S3 ${local.env.AWS_ENDPOINT_URL_S3 ?? ''}`,
   );
 
   const problems: string[] = [];

@@ -28,8 +28,16 @@ export type ColumnDelimiter = 'COMMA' | 'TAB' | 'PIPE' | 'SEMICOLON' | 'CARET' |
 
 /** What happens to the next ingest job that is closed (UploadComplete). */
 export type BulkFault =
-  /** The job ends Failed with this errorMessage (default "Unknown : Exception with unknown cause occurred."), nothing written. */
-  | { outcome: 'Failed'; errorMessage?: string }
+  /**
+   * The job ends Failed with this errorMessage (default "Unknown : Exception with unknown cause
+   * occurred."). Without `afterRows` nothing is written; with it, the first `afterRows` rows are
+   * processed (written or failed, as usual) and the rest are left unprocessed, as when Salesforce
+   * stops a job part way ("A job that is interrupted or otherwise fails to complete can result in
+   * rows that aren't processed", Get Job Unprocessed Record Results, [DOC]).
+   */
+  | { outcome: 'Failed'; errorMessage?: string; afterRows?: number }
+  /** The job ends Aborted (as if aborted by an admin) after its first `afterRows` rows were processed. */
+  | { outcome: 'Aborted'; afterRows: number }
   /** The job stays InProgress for ever. */
   | { outcome: 'NeverCompletes' };
 
@@ -182,10 +190,10 @@ export class BulkIngest {
         job.timer = setTimeout(() => {
           job.timer = undefined;
           if (job.state !== 'InProgress') return;
-          if (fault?.outcome === 'Failed') {
+          if (fault?.outcome === 'Failed' && fault.afterRows === undefined) {
             this.#fail(job, fault.errorMessage ?? 'Unknown : Exception with unknown cause occurred.', true);
           } else {
-            this.#process(job);
+            this.#process(job, fault);
           }
         }, this.processingMs);
         job.timer.unref();
@@ -230,7 +238,7 @@ export class BulkIngest {
     job.allRowsUnprocessed = keepRowsUnprocessed;
   }
 
-  #process(job: IngestJob): void {
+  #process(job: IngestJob, stop?: Exclude<BulkFault, { outcome: 'NeverCompletes' }>): void {
     const started = this.now();
     const sobject = this.schema.get(job.object);
     if (!sobject) {
@@ -272,8 +280,9 @@ export class BulkIngest {
     }
     const table = this.store.table(sobject);
     const keyField = job.operation === 'upsert' ? sobject.field(job.externalIdFieldName ?? '') : undefined;
-    for (let start = 0; start < rows.length; start += BATCH_ROWS) {
-      const batch = rows.slice(start, start + BATCH_ROWS);
+    const processed = Math.min(rows.length, Math.max(0, stop?.afterRows ?? rows.length));
+    for (let start = 0; start < processed; start += BATCH_ROWS) {
+      const batch = rows.slice(start, Math.min(start + BATCH_ROWS, processed));
       const items = batch.map((row): DmlItem => ({
         table,
         op: rowOp(job.operation, columns.fields, row, keyField),
@@ -283,11 +292,16 @@ export class BulkIngest {
         this.#record(job, result, batch[i] ?? [], header.length);
       });
     }
-    job.numberRecordsProcessed = rows.length;
+    job.numberRecordsProcessed = processed;
     job.numberRecordsFailed = job.failed.length;
     job.state = 'JobComplete';
     job.systemModstamp = this.now();
     job.totalProcessingTime = job.systemModstamp - started;
+    if (stop) {
+      job.unprocessed = rows.slice(processed);
+      if (stop.outcome === 'Aborted') job.state = 'Aborted';
+      else this.#fail(job, stop.errorMessage ?? 'Unknown : Exception with unknown cause occurred.', false);
+    }
   }
 
   #record(job: IngestJob, result: DmlResult, row: readonly string[], width: number): void {

@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import * as z from 'zod/mini';
 import {
   DEFAULT_LOGIN_MAX_ATTEMPTS,
@@ -9,6 +8,7 @@ import {
 } from '../constants.js';
 import { SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
 import { tryParseJson } from '../json.js';
+import { withRetries } from '../retry.js';
 import { hintFor } from './oauth-error-hints.js';
 
 /**
@@ -54,7 +54,7 @@ export interface TokenRequestOptions {
  *
  * `buildForm` runs once per attempt, so each attempt can carry a freshly signed assertion
  * (a replayed `jti` would be refused). An aborted `signal` (a caller's deadline) cuts off the
- * attempt in flight and the retries, and the call rejects with the signal's `reason`.
+ * attempt in flight and the retries; the call rejects with that attempt's error.
  */
 export async function requestToken(
   loginUrl: string,
@@ -63,16 +63,13 @@ export async function requestToken(
   signal?: AbortSignal,
 ): Promise<TokenResponse> {
   const endpoint = `${loginUrl}${TOKEN_ENDPOINT_PATH}`;
-  const maxAttempts = options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS;
-  // Once the signal aborts, p-retry makes no further attempt and rejects with its reason.
-  return pRetry(() => attempt(endpoint, buildForm, options, signal), {
-    retries: Math.max(0, maxAttempts - 1),
-    factor: 2,
-    minTimeout: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
-    maxTimeout: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
-    randomize: true,
-    shouldRetry: ({ error }) => error instanceof SalesforceUnavailableError,
-    ...(signal && { signal }),
+  // Nothing is retried once the deadline of the call that started the login has passed: the
+  // last attempt's error (cut off by the signal) is the answer.
+  return withRetries(() => attempt(endpoint, buildForm, options, signal), {
+    maxAttempts: options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS,
+    minDelayMs: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
+    maxDelayMs: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
+    retryAfter: (error) => (!signal?.aborted && error instanceof SalesforceUnavailableError ? 0 : undefined),
   });
 }
 

@@ -1,9 +1,8 @@
-import * as z from 'zod/mini';
 import { DEFAULT_API_VERSION } from '../constants.js';
 import { readClientEnv } from '../env.js';
 import { ConfigurationError } from '../errors.js';
 import { SALESFORCE_API_VERSION } from '../salesforce-names.js';
-import { formatProblems, schemaProblems } from '../schema-issues.js';
+import { FIELD_NAME, formatProblems, UNNAMED_KEY, type FieldProblem } from '../schema-issues.js';
 import type { TokenProvider } from '../token/caching-token-provider.js';
 import { VendorTokenProvider } from '../token/vendor-token-provider.js';
 
@@ -38,38 +37,35 @@ const isTokenProvider = (value: unknown): value is TokenProvider =>
   typeof (value as Partial<TokenProvider>).getToken === 'function' &&
   typeof (value as Partial<TokenProvider>).refreshToken === 'function';
 
-// Unknown keys are refused: a misspelt `tokenvendor` would otherwise fall back to the env var.
-const optionsSchema = z.strictObject(
-  {
-    tokenVendor: z.optional(
-      z.string({ error: 'must be a string' }).check(z.trim(), z.minLength(1, 'must not be empty')),
-    ),
-    tokens: z.optional(
-      z.custom<TokenProvider>(isTokenProvider, 'must be a TokenProvider (getToken and refreshToken)'),
-    ),
-    apiVersion: z.optional(
-      z.string({ error: 'must be a string' }).check(z.regex(SALESFORCE_API_VERSION, 'must look like 66.0')),
-    ),
-    deadline: z.optional(
-      z.custom<() => number>((value) => typeof value === 'function', 'must be a function returning epoch ms'),
-    ),
-  },
-  { error: 'must be an object' },
-);
+/** Each option's rule: the problem with a value that is set (not undefined), if any. */
+const RULES: Record<keyof SalesforceClientOptions, (value: unknown) => string | undefined> = {
+  tokenVendor: (value) =>
+    typeof value !== 'string' ? 'must be a string' : value.trim() === '' ? 'must not be empty' : undefined,
+  tokens: (value) =>
+    isTokenProvider(value) ? undefined : 'must be a TokenProvider (getToken and refreshToken)',
+  apiVersion: (value) =>
+    typeof value !== 'string'
+      ? 'must be a string'
+      : SALESFORCE_API_VERSION.test(value)
+        ? undefined
+        : 'must look like 66.0',
+  deadline: (value) => (typeof value === 'function' ? undefined : 'must be a function returning epoch ms'),
+};
 
 /**
  * Validates the options once, at construction, and fills in env vars and defaults: explicit
- * option, then env var, then default. Messages name the option at fault, never its value.
+ * option, then env var, then default. Unknown keys are refused (a misspelt `tokenvendor` would
+ * otherwise fall back to the env var). Messages name the option at fault, never its value.
  */
 export function resolveClientOptions(options: SalesforceClientOptions): ResolvedClientOptions {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const problems = schemaProblems(parsed.error, { root: 'options' });
+  const problems = optionProblems(options);
+  if (problems.length > 0) {
     throw new ConfigurationError(`Invalid SalesforceClient options: ${formatProblems(problems)}`, {
       problems,
     });
   }
-  const { tokenVendor, tokens, apiVersion, deadline } = parsed.data;
+  const { tokens, apiVersion, deadline } = options;
+  const tokenVendor = options.tokenVendor?.trim();
   if (tokenVendor !== undefined && tokens !== undefined) {
     throw new ConfigurationError('Invalid SalesforceClient options: give tokenVendor or tokens, not both', {
       problems: [{ field: 'tokenVendor', problem: 'must not be set together with tokens' }],
@@ -83,6 +79,26 @@ export function resolveClientOptions(options: SalesforceClientOptions): Resolved
     apiVersion: apiVersion ?? env?.apiVersion ?? DEFAULT_API_VERSION,
     deadline,
   };
+}
+
+function optionProblems(options: unknown): FieldProblem[] {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    return [{ field: 'options', problem: 'must be an object' }];
+  }
+  const problems: FieldProblem[] = [];
+  for (const [key, value] of Object.entries(options)) {
+    if (!Object.hasOwn(RULES, key)) {
+      // Keys are repeated only when they look like option names: never a pasted secret.
+      const field = FIELD_NAME.test(key) ? key : UNNAMED_KEY;
+      if (!problems.some((p) => p.field === field)) {
+        problems.push({ field, problem: 'is not a known field (check its spelling)' });
+      }
+      continue;
+    }
+    const problem = value === undefined ? undefined : RULES[key as keyof SalesforceClientOptions](value);
+    if (problem) problems.push({ field: key, problem });
+  }
+  return problems;
 }
 
 function vendorTokens(functionName: string | undefined): VendorTokenProvider {

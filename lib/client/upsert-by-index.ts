@@ -1,9 +1,15 @@
 import { ConfigurationError } from '../errors.js';
+import { formatProblems, type FieldProblem } from '../schema-issues.js';
 import { failed, type RecordOutcome, type SyncItem } from '../record-outcome.js';
 import type { SalesforceRestClient } from '../salesforce/rest-client.js';
 import { SALESFORCE_API_NAME } from '../salesforce-names.js';
-import { describeRecordIssues, externalIdOf, recordSchema } from '../sync/record-schema.js';
 import { upsertRecords } from '../sync/record-sync.js';
+import {
+  describeRecordProblems,
+  externalIdOf,
+  validateRecord,
+  type SyncRecord,
+} from '../sync/validate-record.js';
 
 export interface UpsertOptions {
   /** More records than this go through Bulk API 2.0 instead of sObject Collections. Default 2000. */
@@ -26,30 +32,20 @@ export async function upsertByIndex(
   records: readonly unknown[],
   options: UpsertOptions = {},
 ): Promise<RecordOutcome[]> {
-  // Both names become part of the request path: anything but an API name is refused.
-  for (const [field, value] of [
-    ['sobject', sobject],
-    ['externalIdField', externalIdField],
-  ] as const) {
-    if (!SALESFORCE_API_NAME.test(value)) {
-      throw new ConfigurationError(`Invalid upsert: ${field} must be a Salesforce API name`, {
-        problems: [{ field, problem: 'must be a Salesforce API name' }],
-      });
-    }
-  }
+  checkUpsert(sobject, externalIdField, options);
   const outcomes: RecordOutcome[] = [];
   const items: SyncItem[] = [];
-  records.forEach((raw, index) => {
+  records.forEach((record, index) => {
     const ref = String(index);
-    const record = recordSchema.safeParse(raw);
-    if (!record.success) {
-      outcomes[index] = failed(ref, 'INVALID_RECORD', describeRecordIssues(record.error));
-    } else if (externalIdOf(record.data, externalIdField) === undefined) {
+    const problems = validateRecord(record);
+    if (problems.length > 0) {
+      outcomes[index] = failed(ref, 'INVALID_RECORD', describeRecordProblems(problems, 'record'));
+    } else if (externalIdOf(record as SyncRecord, externalIdField) === undefined) {
       outcomes[index] = failed(ref, 'MISSING_EXTERNAL_ID', `no value for ${externalIdField}`, [
         externalIdField,
       ]);
     } else {
-      items.push({ ref, record: record.data });
+      items.push({ ref, record: record as SyncRecord });
     }
   });
   if (items.length > 0) {
@@ -62,4 +58,27 @@ export async function upsertByIndex(
     for (const outcome of written.outcomes) outcomes[Number(outcome.ref)] = outcome;
   }
   return outcomes;
+}
+
+/** Both names become part of the request path: anything but an API name is refused. */
+function checkUpsert(sobject: unknown, externalIdField: unknown, options: UpsertOptions): void {
+  const problems: FieldProblem[] = [];
+  for (const [field, value] of [
+    ['sobject', sobject],
+    ['externalIdField', externalIdField],
+  ] as const) {
+    if (typeof value !== 'string' || !SALESFORCE_API_NAME.test(value)) {
+      problems.push({ field, problem: 'must be a Salesforce API name' });
+    }
+  }
+  const { bulkThreshold, concurrency } = options;
+  if (bulkThreshold !== undefined && !(Number.isSafeInteger(bulkThreshold) && bulkThreshold >= 0)) {
+    problems.push({ field: 'bulkThreshold', problem: 'must be a whole number, 0 or more' });
+  }
+  if (concurrency !== undefined && !(Number.isSafeInteger(concurrency) && concurrency >= 1)) {
+    problems.push({ field: 'concurrency', problem: 'must be a whole number, 1 or more' });
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(`Invalid upsert: ${formatProblems(problems)}`, { problems });
+  }
 }

@@ -22,9 +22,12 @@ const SECRET_PATTERNS: readonly RegExp[] = [
   /\b(client_secret|assertion|access_token)=[^&\s"]+/g,
 ];
 
+/** The user name and password of a URL in free text (`https://user:pass@host`). */
+const URL_USERINFO = /\/\/[^\s/?#@"']+@/g;
+
 /** Cuts secret-shaped substrings out of a string. */
 export function redactText(text: string): string {
-  let out = text;
+  let out = text.replace(URL_USERINFO, `//${REDACTED}@`);
   for (const pattern of SECRET_PATTERNS) {
     out = out.replace(pattern, (match, name: unknown) =>
       typeof name === 'string' && match.startsWith(`${name}=`) ? `${name}=${REDACTED}` : REDACTED,
@@ -39,4 +42,26 @@ export function redactingReplacer(key: string, value: unknown): unknown {
     return REDACTED;
   if (typeof value === 'string') return redactText(value);
   return value;
+}
+
+/**
+ * A URL as it may be printed: scheme, host, port and path, never its user name, password, query
+ * string or fragment, any of which may hold a credential (`user:pass@`, `?token=`, a presigned
+ * URL's signature). Text that is not a URL gives `(invalid URL)`, since it cannot be taken apart.
+ *
+ * @example
+ * ```ts
+ * redactUrl('https://user:pass@example.com/a.ndjson?token=x'); // 'https://example.com/a.ndjson'
+ * redactUrl('s3://bucket/exports/'); // 's3://bucket/exports/'
+ * ```
+ */
+export function redactUrl(url: string | URL): string {
+  let parsed: URL;
+  try {
+    parsed = typeof url === 'string' ? new URL(url) : url;
+  } catch {
+    return '(invalid URL)';
+  }
+  // Not `origin`: it is "null" for schemes such as s3:.
+  return `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
 }

@@ -1,44 +1,16 @@
-import { parse } from 'csv-parse/sync';
-import { BULK_MAX_JOB_BYTES, BULK_POLL_MAX_DELAY_MS, BULK_POLL_MIN_DELAY_MS } from '../constants.js';
-import {
-  errorCode,
-  errorMessage,
-  failAll,
-  failed,
-  type MergedItem,
-  type RecordOutcome,
-} from '../record-outcome.js';
-import { toCsvParts, type CsvJobPart } from './bulk-csv.js';
+import { failed, type MergedItem, type RecordOutcome } from '../record-outcome.js';
+import { BulkStreamWriter, type BulkStreamOptions } from './bulk-stream-writer.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
-export interface BulkUpsertOptions {
-  sobject: string;
-  externalIdField: string;
-  /** Raw CSV bytes per job (one upload per job). Default just under 100 MB. */
-  maxJobBytes?: number | undefined;
-  /** Job-status polling backoff bounds. Default 500 ms to 10 s. */
-  pollMinMs?: number | undefined;
-  pollMaxMs?: number | undefined;
-  /** Told each job's id and final state, for logs. */
-  onJob?: ((job: { id: string; state: string; records: number }) => void) | undefined;
-}
-
-interface JobInfo {
-  id: string;
-  state: string;
-  errorMessage?: string;
-  numberRecordsFailed?: number;
-}
-
-const TERMINAL = new Set(['JobComplete', 'Failed', 'Aborted']);
+export type BulkUpsertOptions = Omit<BulkStreamOptions, 'emit'>;
 
 /**
  * Upserts merged records with Bulk API 2.0 ingest jobs
- * (https://developer.salesforce.com/docs/platform/api-asynch/guide/walkthrough-upsert.html):
- * create, one CSV upload, UploadComplete, poll with backoff inside the deadline, then read the
- * successful and failed results and map every row back to its records by external ID. Records
- * of a job that failed, or that did not finish in time, are reported failed (their upserts are
- * idempotent, so writing them again later is safe).
+ * (https://developer.salesforce.com/docs/platform/api-asynch/guide/walkthrough-upsert.html) and
+ * returns one outcome per ref. A job that ends `Failed` or `Aborted` part way is read like any
+ * other (its written rows are written); records of a job still running when time runs out are
+ * reported failed as `BULK_JOB_INCOMPLETE` (their upserts are idempotent, so writing them again
+ * later is safe).
  */
 export async function upsertWithBulk(
   client: SalesforceApi,
@@ -46,148 +18,27 @@ export async function upsertWithBulk(
   options: BulkUpsertOptions,
 ): Promise<RecordOutcome[]> {
   const outcomes: RecordOutcome[] = [];
-  // One job at a time: each holds up to 100 MB, and Salesforce processes a job's batches in parallel anyway.
-  const parts = toCsvParts(items, options.maxJobBytes ?? BULK_MAX_JOB_BYTES);
-  // Each part leaves the list as its job starts, so its CSV can be collected once uploaded.
-  for (let part = parts.shift(); part; part = parts.shift()) {
-    // A loop, not push(...spread): a spread of 150,000 outcomes overflows the call stack.
-    for (const outcome of await runJob(client, part, options)) outcomes.push(outcome);
-  }
-  return outcomes;
-}
-
-async function runJob(
-  client: SalesforceApi,
-  part: CsvJobPart,
-  options: BulkUpsertOptions,
-): Promise<RecordOutcome[]> {
-  let job: JobInfo | undefined;
-  let closed = false;
-  try {
-    const created = await client.request<JobInfo>('POST', '/jobs/ingest', {
-      json: {
-        object: options.sobject,
-        operation: 'upsert',
-        externalIdFieldName: options.externalIdField,
-        contentType: 'CSV',
-        lineEnding: 'LF',
-        columnDelimiter: 'COMMA',
-      },
-    });
-    job = created.body;
-    // Never retried: Salesforce refuses a second upload to the same job.
-    await client.request('PUT', `/jobs/ingest/${job.id}/batches`, {
-      body: part.csv,
-      contentType: 'text/csv',
-      retry: false,
-    });
-    // Uploaded: the CSV (up to 100 MB) is not needed while polling and reading results.
-    part.csv = '';
-    await client.request('PATCH', `/jobs/ingest/${job.id}`, { json: { state: 'UploadComplete' } });
-    closed = true;
-    job = await waitForJob(client, job.id, options);
-  } catch (error) {
-    // A job left Open would sit there until Salesforce deletes it; abort it, best effort.
-    if (job && !closed) await abortQuietly(client, job.id);
-    return failAll(part.items, errorCode(error), errorMessage(error));
-  }
-  options.onJob?.({ id: job.id, state: job.state, records: part.items.length });
-  if (job.state === 'JobComplete') return readResults(client, job, part.items, options.externalIdField);
-  if (TERMINAL.has(job.state)) {
-    return failAll(
-      part.items,
-      'BULK_JOB_FAILED',
-      `Bulk job ${job.id} ended ${job.state}${job.errorMessage ? `: ${job.errorMessage}` : ''}`,
-    );
-  }
-  return failAll(
-    part.items,
-    'BULK_JOB_INCOMPLETE',
-    `Bulk job ${job.id} was still ${job.state} when time ran out; its records may or may not be written`,
-  );
-}
-
-async function abortQuietly(client: SalesforceApi, id: string): Promise<void> {
-  await client
-    .request('PATCH', `/jobs/ingest/${id}`, { json: { state: 'Aborted' }, retry: false })
-    .catch(() => undefined);
-}
-
-async function waitForJob(client: SalesforceApi, id: string, options: BulkUpsertOptions): Promise<JobInfo> {
-  let delay = options.pollMinMs ?? BULK_POLL_MIN_DELAY_MS;
-  for (;;) {
-    const { body } = await client.request<JobInfo>('GET', `/jobs/ingest/${id}`);
-    if (TERMINAL.has(body.state) || client.remainingMs() < delay) return body;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 1.5, options.pollMaxMs ?? BULK_POLL_MAX_DELAY_MS);
-  }
-}
-
-async function readResults(
-  client: SalesforceApi,
-  job: JobInfo,
-  items: readonly MergedItem[],
-  externalIdField: string,
-): Promise<RecordOutcome[]> {
-  const written = new Map<string, Record<string, string>>();
-  const rejected = new Map<string, Record<string, string>>();
-  try {
-    const path = `/jobs/ingest/${job.id}`;
-    await readCsvInto(
-      client,
-      `${path}/successfulResults/`,
-      ['sf__Id', 'sf__Created', externalIdField],
-      externalIdField,
-      written,
-    );
-    if ((job.numberRecordsFailed ?? 1) > 0) {
-      await readCsvInto(
-        client,
-        `${path}/failedResults/`,
-        ['sf__Error', externalIdField],
-        externalIdField,
-        rejected,
-      );
-    }
-  } catch (error) {
-    return failAll(
-      items,
-      errorCode(error),
-      `results of bulk job ${job.id} could not be read: ${errorMessage(error)}`,
-    );
-  }
-  return items.flatMap((item): RecordOutcome[] => {
-    const ok = written.get(item.externalId);
-    if (ok?.sf__Id) {
-      const id = ok.sf__Id;
-      return item.refs.map((ref) => ({ ref, ok: true, id, created: ok.sf__Created === 'true' }));
-    }
-    const error = parseBulkError(rejected.get(item.externalId)?.sf__Error);
-    return item.refs.map((ref) => failed(ref, error.statusCode, error.message, error.fields));
-  });
-}
-
-/**
- * Reads a results CSV into `into`, keyed by lower-cased external ID, keeping only the columns
- * named (the echoed record fields are not needed) and building no array of all rows.
- */
-async function readCsvInto(
-  client: SalesforceApi,
-  path: string,
-  keep: readonly string[],
-  externalIdField: string,
-  into: Map<string, Record<string, string>>,
-): Promise<void> {
-  const { body } = await client.request<string>('GET', path, { accept: 'text' });
-  parse<Record<string, string>>(body, {
-    // csv-parse skips a column whose name is mapped to false.
-    columns: (header: string[]) => header.map((name) => (keep.includes(name) ? name : false)),
-    skip_empty_lines: true,
-    on_record: (row: Record<string, string>) => {
-      into.set((row[externalIdField] ?? '').toLowerCase(), row);
-      return null;
+  const writer = new BulkStreamWriter(client, {
+    ...options,
+    emit: (outcome) => {
+      outcomes.push(outcome);
     },
   });
+  for (const item of items) await writer.write(item);
+  for (const job of await writer.end()) {
+    for (const refs of job.refs.values()) {
+      for (const ref of refs) {
+        outcomes.push(
+          failed(
+            ref,
+            'BULK_JOB_INCOMPLETE',
+            `Bulk job ${job.id} was still ${job.state} when time ran out; its records may or may not be written`,
+          ),
+        );
+      }
+    }
+  }
+  return outcomes;
 }
 
 /** `REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --`, Salesforce's sf__Error format. */

@@ -1,10 +1,10 @@
-import pMap from 'p-map';
 import {
   COLLECTIONS_MAX_RECORDS,
   DEFAULT_COLLECTIONS_CONCURRENCY,
   DEFAULT_ISOLATION_BUDGET,
 } from '../constants.js';
 import { RequestLimitExceededError, SalesforceApiError } from '../errors.js';
+import { mapConcurrent } from '../map-concurrent.js';
 import {
   errorCode,
   errorMessage,
@@ -69,9 +69,11 @@ export async function upsertWithCollections(
   };
   const chunks = chunked(items, COLLECTIONS_MAX_RECORDS);
   const budget = options.isolationBudget ?? DEFAULT_ISOLATION_BUDGET;
-  const results = await pMap(chunks, (chunk) => send(chunk, { calls: budget }), {
-    concurrency: options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY,
-  });
+  const results = await mapConcurrent(
+    chunks,
+    options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY,
+    (chunk) => send(chunk, { calls: budget }),
+  );
   return results.flat();
 }
 

@@ -1,4 +1,3 @@
-import pRetry, { AbortError } from 'p-retry';
 import {
   DEADLINE_SAFETY_MS,
   DEFAULT_API_VERSION,
@@ -14,6 +13,7 @@ import {
   SalesforceUnavailableError,
   type SalesforceErrorItem,
 } from '../errors.js';
+import { withRetries, type RetryPolicy } from '../retry.js';
 import type { TokenProvider } from '../token/caching-token-provider.js';
 import type { SalesforceToken } from '../token/salesforce-token.js';
 import { parseLimitInfo, type ApiUsage } from './limit-info.js';
@@ -40,11 +40,19 @@ export interface RestClientOptions {
 export interface RestRequest {
   /** JSON body; sent with `Content-Type: application/json`. */
   json?: unknown;
-  /** Raw body with its content type (e.g. CSV for Bulk API 2.0). */
-  body?: string | undefined;
+  /**
+   * Raw body with its content type (e.g. CSV for Bulk API 2.0). A stream is sent as it is
+   * produced and is never retried (it cannot be sent twice).
+   */
+  body?: string | ReadableStream<Uint8Array> | undefined;
   contentType?: string | undefined;
-  /** `json` (default) parses the answer; `text` returns it as is (CSV results). */
-  accept?: 'json' | 'text' | undefined;
+  /**
+   * `json` (default) parses the answer; `text` returns it as is; `stream` returns the body
+   * unread, for the caller to consume (large CSV results), still bounded by the timeout.
+   */
+  accept?: 'json' | 'text' | 'stream' | undefined;
+  /** Upper bound of this request, body included; the deadline may cut it shorter. Default: the client's. */
+  timeoutMs?: number | undefined;
   headers?: Record<string, string> | undefined;
   /** Retry transient failures (default true). Off for calls that must not repeat, e.g. a Bulk upload. */
   retry?: boolean | undefined;
@@ -79,10 +87,26 @@ export class SalesforceRestClient implements SalesforceApi {
   apiUsage: ApiUsage | undefined;
   readonly apiVersion: string;
   readonly #options: RestClientOptions;
+  /** `/services/data/vXX.X`, the prefix of every path that does not start with `/services/`. */
+  readonly #dataPath: string;
+  /** Retry policies: transient failures retried, and not (`retry: false`). */
+  readonly #retries: RetryPolicy;
+  readonly #once: RetryPolicy;
 
   constructor(options: RestClientOptions) {
     this.#options = options;
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
+    this.#dataPath = `/services/data/v${this.apiVersion}`;
+    this.#retries = {
+      maxAttempts: options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS,
+      minDelayMs: options.minDelayMs ?? REST_RETRY_MIN_DELAY_MS,
+      maxDelayMs: options.maxDelayMs ?? REST_RETRY_MAX_DELAY_MS,
+      // 5xx, 429, network errors, timeouts: never sooner than Salesforce's Retry-After.
+      retryAfter: (error) =>
+        error instanceof SalesforceUnavailableError ? (error.retryAfterMs ?? 0) : undefined,
+      remainingMs: () => this.remainingMs(),
+    };
+    this.#once = { ...this.#retries, maxAttempts: 1 };
   }
 
   /** Milliseconds left before the deadline, minus the safety margin (Infinity without one). */
@@ -94,52 +118,36 @@ export class SalesforceRestClient implements SalesforceApi {
   async request<T = unknown>(
     method: string,
     path: string,
-    request: RestRequest = {},
+    request: RestRequest = NO_OPTIONS,
   ): Promise<RestResponse<T>> {
     // Out of time already: not even a token is fetched (that may mean invoking the token vendor).
     if (this.remainingMs() <= 0) throw noTimeLeft(method, path);
     // The token wait is bounded too: a hung token vendor must not hold the call past the deadline.
     let token = await this.#options.tokens.getToken({ deadline: this.#options.deadline?.() });
     let refreshed = false;
-    return pRetry(
-      async () => {
-        try {
-          return await this.#send<T>(method, path, request, token);
-        } catch (error) {
-          if (!(error instanceof SessionExpired)) throw error;
-          if (refreshed) throw new AbortError(sessionError(method, path, error));
+    // One send, and once per request, a send with a new token after 401 INVALID_SESSION_ID: that
+    // second send is not a transient-failure retry, so it is made even with `retry: false` (the
+    // refused request had no effect).
+    try {
+      return await withRetries(
+        async () => {
+          try {
+            return await this.#send<T>(method, path, request, token);
+          } catch (error) {
+            if (!(error instanceof SessionExpired) || refreshed) throw error;
+          }
           refreshed = true;
           token = await this.#options.tokens.refreshToken(token.accessToken, {
             deadline: this.#options.deadline?.(),
           });
-          throw error;
-        }
-      },
-      {
-        retries:
-          request.retry === false
-            ? 0
-            : Math.max(0, (this.#options.maxAttempts ?? DEFAULT_REST_MAX_ATTEMPTS) - 1),
-        factor: 2,
-        minTimeout: this.#options.minDelayMs ?? REST_RETRY_MIN_DELAY_MS,
-        maxTimeout: this.#options.maxDelayMs ?? REST_RETRY_MAX_DELAY_MS,
-        randomize: true,
-        // The one retry after a token refresh is not a transient-failure retry.
-        shouldConsumeRetry: ({ error }) => !(error instanceof SessionExpired),
-        shouldRetry: ({ error, retryDelay }) =>
-          error instanceof SessionExpired ||
-          (error instanceof SalesforceUnavailableError &&
-            Math.max(retryDelay, error.retryAfterMs ?? 0) < this.remainingMs()),
-        onFailedAttempt: async ({ error, retryDelay, retriesLeft }) => {
-          // Retry-After is a floor on the wait; p-retry's own backoff covers the rest.
-          const floor = error instanceof SalesforceUnavailableError ? (error.retryAfterMs ?? 0) : 0;
-          if (retriesLeft > 0 && floor > retryDelay) await sleep(floor - retryDelay);
+          return this.#send<T>(method, path, request, token);
         },
-      },
-    ).catch((error: unknown) => {
-      // A SessionExpired that ran out of attempts still reaches the caller as a typed error.
+        request.retry === false || typeof request.body === 'object' ? this.#once : this.#retries,
+      );
+    } catch (error) {
+      // A session refused again after the refresh reaches the caller as a typed error.
       throw error instanceof SessionExpired ? sessionError(method, path, error) : error;
-    });
+    }
   }
 
   async #send<T>(
@@ -149,31 +157,50 @@ export class SalesforceRestClient implements SalesforceApi {
     token: SalesforceToken,
   ): Promise<RestResponse<T>> {
     const remaining = this.remainingMs();
-    if (remaining <= 0) throw new AbortError(noTimeLeft(method, path));
-    const url = `${token.instanceUrl}${path.startsWith('/services/') ? '' : `/services/data/v${this.apiVersion}`}${path}`;
+    // Nothing starts past the deadline, a retry or the send after a token refresh included.
+    if (remaining <= 0) throw noTimeLeft(method, path);
+    const url = token.instanceUrl + (path.startsWith('/services/') ? path : this.#dataPath + path);
     const headers: Record<string, string> = {
       authorization: `Bearer ${token.accessToken}`,
-      accept: request.accept === 'text' ? 'text/csv' : 'application/json',
-      ...request.headers,
+      accept: request.accept === undefined || request.accept === 'json' ? 'application/json' : 'text/csv',
     };
-    let body: string | undefined = request.body;
+    if (request.headers) Object.assign(headers, request.headers);
+    let body: string | ReadableStream<Uint8Array> | undefined = request.body;
     if (request.json !== undefined) {
       body = JSON.stringify(request.json);
       headers['content-type'] = 'application/json';
     } else if (request.contentType) {
       headers['content-type'] = request.contentType;
     }
-    const timeoutMs = Math.min(this.#options.requestTimeoutMs ?? DEFAULT_REST_TIMEOUT_MS, remaining);
+    const timeoutMs = Math.min(
+      request.timeoutMs ?? this.#options.requestTimeoutMs ?? DEFAULT_REST_TIMEOUT_MS,
+      remaining,
+    );
+    // A timer cleared as soon as the body is read, rather than AbortSignal.timeout, whose timer
+    // stays (with a weak reference to its signal) for the whole timeout after the request is over:
+    // at a few thousand requests a minute, that is a few thousand live timers for the collector.
+    const controller = new AbortController();
+    const timer = setTimeout(abortOnTimeout, timeoutMs, controller);
     let response: Response;
     let text: string;
+    let streamed = false;
     this.apiCalls += 1;
     try {
       response = await (this.#options.fetch ?? fetch)(url, {
         method,
         headers,
         body: body ?? null,
-        signal: AbortSignal.timeout(timeoutMs),
+        // A stream body needs half duplex (fetch spec); the answer is read once it is sent.
+        ...(typeof body === 'object' && { duplex: 'half' }),
+        signal: controller.signal,
       });
+      if (request.accept === 'stream' && response.ok && response.body) {
+        // The caller reads the body: the timer bounds that read too, without holding the process.
+        streamed = true;
+        timer.unref();
+        this.#noteUsage(response);
+        return { status: response.status, headers: response.headers, body: response.body as T };
+      }
       text = await response.text();
     } catch (error) {
       const reason =
@@ -183,12 +210,10 @@ export class SalesforceRestClient implements SalesforceApi {
       throw new SalesforceUnavailableError(`Salesforce ${method} ${path}: ${reason}`, undefined, {
         cause: error,
       });
+    } finally {
+      if (!streamed) clearTimeout(timer);
     }
-    const usage = parseLimitInfo(response.headers.get('sforce-limit-info'));
-    if (usage) {
-      this.apiUsage = usage;
-      this.#options.onApiUsage?.(usage);
-    }
+    this.#noteUsage(response);
     const { status } = response;
     if (status >= 200 && status < 300) {
       return {
@@ -205,7 +230,7 @@ export class SalesforceRestClient implements SalesforceApi {
       throw new SessionExpired(errors);
     }
     if (status === 403 && errors.some((e) => e.errorCode === 'REQUEST_LIMIT_EXCEEDED')) {
-      throw new AbortError(RequestLimitExceededError.fromResponse(method, path, status, errors));
+      throw RequestLimitExceededError.fromResponse(method, path, status, errors);
     }
     if (status >= 500 || status === 429) {
       throw new SalesforceUnavailableError(
@@ -213,8 +238,23 @@ export class SalesforceRestClient implements SalesforceApi {
         { status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) },
       );
     }
-    throw new AbortError(SalesforceApiError.fromResponse(method, path, status, errors));
+    throw SalesforceApiError.fromResponse(method, path, status, errors);
   }
+
+  #noteUsage(response: Response): void {
+    const usage = parseLimitInfo(response.headers.get('sforce-limit-info'));
+    if (usage) {
+      this.apiUsage = usage;
+      this.#options.onApiUsage?.(usage);
+    }
+  }
+}
+
+const NO_OPTIONS: RestRequest = {};
+
+/** Aborts a request the way AbortSignal.timeout would: with a TimeoutError. */
+function abortOnTimeout(controller: AbortController): void {
+  controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
 }
 
 function parseSuccess(
@@ -242,8 +282,4 @@ function sessionError(method: string, path: string, error: SessionExpired): Sale
 
 function noTimeLeft(method: string, path: string): DeadlineExceededError {
   return new DeadlineExceededError(`No time left for Salesforce ${method} ${path} before the deadline`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -1,34 +1,23 @@
 import * as z from 'zod/mini';
-import { RECORD_MAX_FIELDS as MAX_FIELDS, SALESFORCE_MAX_TEXT_LENGTH as MAX_TEXT } from '../constants.js';
 import { describeIssues } from '../schema-issues.js';
 import { SALESFORCE_API_NAME } from '../salesforce-names.js';
+import { validateRecord, type SyncRecord } from './validate-record.js';
 
-const scalar = z.union([
-  z.string().check(z.maxLength(MAX_TEXT, `is longer than ${MAX_TEXT} characters`)),
-  z.number().check(z.refine(Number.isFinite, 'must be a finite number')),
-  z.boolean(),
-  z.null(),
-]);
-
-/** A relationship reference by external ID, e.g. `"Account": {"Ext_Id__c": "A-1"}`. */
-const reference = z.record(
-  z.string().check(z.regex(SALESFORCE_API_NAME, 'is not a Salesforce field name')),
-  scalar,
-);
+export { externalIdOf, type SyncRecord } from './validate-record.js';
 
 /**
- * A record as it is sent to Salesforce: field API names to scalars (or one level of relationship
- * reference). Keys that are not API names (`__proto__`, `constructor.x`, spaces) are refused,
- * which also keeps prototype-pollution keys out.
+ * A record as it is sent to Salesforce, as a zod schema: {@link validateRecord}'s rules (field API
+ * names to scalars, or one level of relationship reference), each problem an issue at its path.
+ * Keys that are not API names (`__proto__`, `constructor.x`, spaces) are refused, which also keeps
+ * prototype-pollution keys out.
  */
-export const recordSchema = z
-  .record(
-    z.string().check(z.regex(SALESFORCE_API_NAME, 'is not a Salesforce field name')),
-    z.union([scalar, reference]),
-  )
-  .check(z.refine((r) => Object.keys(r).length <= MAX_FIELDS, `has more than ${MAX_FIELDS} fields`));
-
-export type SyncRecord = z.infer<typeof recordSchema>;
+export const recordSchema = z.custom<SyncRecord>().check(
+  z.superRefine((value, ctx) => {
+    for (const { path, problem } of validateRecord(value)) {
+      ctx.addIssue({ code: 'custom', message: problem, path, input: undefined });
+    }
+  }),
+);
 
 /** The SQS message body: `{"sobject"?, "externalIdField"?, "record": {...}}`. */
 export const messageSchema = z.strictObject(
@@ -48,12 +37,4 @@ export const messageSchema = z.strictObject(
  */
 export function describeRecordIssues(error: z.core.$ZodError): string {
   return describeIssues(error, { root: 'body', shownKeys: SALESFORCE_API_NAME });
-}
-
-/** The external ID value, when the record has a usable one. */
-export function externalIdOf(record: SyncRecord, field: string): string | undefined {
-  const value = record[field];
-  if (typeof value === 'string' && value.trim() !== '') return value;
-  if (typeof value === 'number') return String(value);
-  return undefined;
 }

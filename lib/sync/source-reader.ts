@@ -1,89 +1,35 @@
-import { ForbiddenKeyError, SourceReadError } from '../errors.js';
-import { parseJsonRejectingProto } from '../json.js';
+import { readSourceEntries, type ReadSourceOptions } from './source/read-source.js';
+import type { SourceEntry } from './source/types.js';
 
-/** One entry of the source: a parsed value, or why its line could not be parsed. */
-export type SourceEntry = { ref: string; value: unknown } | { ref: string; error: string };
-
-export interface ReadSourceOptions {
-  fetch?: typeof fetch | undefined;
-  timeoutMs: number;
-}
+export type { ReadSourceOptions, SourceEntry };
 
 /**
- * Reads records from an HTTP(S) URL: a JSON array, or NDJSON (one JSON value per line). A bad
- * NDJSON line is reported as an entry of its own rather than failing the rest; a bad JSON array
- * fails the read. References are `#<index>` (array) or `line <n>` (NDJSON).
+ * Reads the records of a sync source as a stream, holding one record at a time: memory does
+ * not grow with the source.
+ *
+ * Sources: `s3://bucket/key`, `s3://bucket/prefix/` (every object under it, in key order, one
+ * after another) and `https://…` (`http://` only for loopback hosts). Formats: NDJSON (refs
+ * `line N`), a JSON array (`#i`) and CSV with a header row (`row N`, the header being row 1; in
+ * a prefix, refs start with the object's key), by `format`, else the name's extension
+ * (`.ndjson`/`.jsonl`, `.json`, `.csv`), else the Content-Type; gzip by a `.gz` name or
+ * `Content-Encoding: gzip`.
+ *
+ * A record that cannot be used (not JSON, a `__proto__` key, nested too deep, a CSV row of the
+ * wrong width) is an entry with its `error`, and reading goes on. Anything that makes the rest
+ * unreadable throws a `SourceReadError` (`ERR_SOURCE_READ`), as does every limit, naming it in
+ * `limit`: `maxSourceBytes` as sent and after decompression (default 1 GiB), `maxRecordBytes`
+ * (default 2 MiB), the `deadline`, 30 s of silence, a redirect to another origin, an address
+ * that is link-local, a cloud metadata service, or (for http) not loopback. Messages name the
+ * source without credentials or query string, and never quote its content.
+ *
+ * @example
+ * ```ts
+ * for await (const entry of readSource('s3://exports/accounts/', { deadline: Date.now() + 60_000 })) {
+ *   if ('error' in entry) failures.push(entry);
+ *   else records.push(entry.value);
+ * }
+ * ```
  */
-export async function readSource(url: string, options: ReadSourceOptions): Promise<SourceEntry[]> {
-  let text: string;
-  try {
-    const response = await (options.fetch ?? fetch)(url, {
-      headers: { accept: 'application/json, application/x-ndjson' },
-      signal: AbortSignal.timeout(options.timeoutMs),
-    });
-    if (!response.ok)
-      throw new SourceReadError(`Sync source ${safeUrl(url)} answered HTTP ${response.status}`);
-    text = await response.text();
-  } catch (error) {
-    if (error instanceof SourceReadError) throw error;
-    throw new SourceReadError(
-      `Sync source ${safeUrl(url)} could not be read: ${error instanceof Error ? error.name : 'error'}`,
-      undefined,
-      { cause: error },
-    );
-  }
-  const trimmed = text.trimStart();
-  if (trimmed.startsWith('[')) {
-    try {
-      const values = parseJsonRejectingProto(trimmed) as unknown[];
-      return values.map((value, index) => ({ ref: `#${index}`, value }));
-    } catch (error) {
-      // A `__proto__` key means the text is valid JSON: a JSON array, refused as a whole, even
-      // on one line. Otherwise, NDJSON whose first line happens to be an array (a bad record)
-      // is still NDJSON: its first line parses on its own. A broken JSON array's first line does not.
-      if (error instanceof ForbiddenKeyError) {
-        throw new SourceReadError(
-          `Sync source ${safeUrl(url)} starts like a JSON array but ${error.message}`,
-        );
-      }
-      if (!firstLineIsJson(trimmed)) {
-        throw new SourceReadError(
-          `Sync source ${safeUrl(url)} starts like a JSON array but it is not valid JSON`,
-        );
-      }
-    }
-  }
-  const entries: SourceEntry[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    const ref = `line ${index + 1}`;
-    try {
-      entries.push({ ref, value: parseJsonRejectingProto(line) });
-    } catch (error) {
-      entries.push({
-        ref,
-        error: error instanceof ForbiddenKeyError ? `has ${error.message}` : 'is not valid JSON',
-      });
-    }
-  });
-  return entries;
-}
-
-function firstLineIsJson(text: string): boolean {
-  try {
-    JSON.parse(text.split('\n', 1)[0] ?? '');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The URL without credentials or query string, which may hold a token. */
-function safeUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    return `${parsed.origin}${parsed.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
+export function readSource(url: string, options: ReadSourceOptions = {}): AsyncIterable<SourceEntry> {
+  return readSourceEntries(url, options);
 }

@@ -1,19 +1,9 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import * as z from 'zod/mini';
 import { VENDOR_CALLER_REFRESH_MARGIN_MS } from '../constants.js';
 import { DeadlineExceededError, TokenVendorError } from '../errors.js';
 import { tryParseJson } from '../json.js';
 import { CachingTokenProvider, type LoadOptions, type LoadReason } from './caching-token-provider.js';
 import type { SalesforceToken } from './salesforce-token.js';
-
-const vendorResponse = z.object({
-  accessToken: z.string().check(z.minLength(1)),
-  instanceUrl: z.url(),
-  tokenType: z.string(),
-  issuedAt: z.number(),
-  expiresAt: z.number(),
-  scope: z.optional(z.string()),
-});
 
 export interface VendorTokenProviderOptions {
   /** Name or ARN of the token vendor (`TOKEN_VENDOR_FUNCTION`). */
@@ -98,9 +88,50 @@ async function invokeVendor(
       vendorErrorType: type,
     });
   }
-  const token = vendorResponse.safeParse(payload);
-  if (!token.success) {
+  const token = asToken(payload);
+  if (!token) {
     throw new TokenVendorError(`Token vendor "${functionName}" answered without a valid token response`);
   }
-  return token.data;
+  return token;
+}
+
+/**
+ * The vendor's answer as a token, when it is one (see vendor-request.ts): a non-empty access token,
+ * an http(s) instance URL, finite times. Only the token's own fields are kept.
+ */
+function asToken(payload: unknown): SalesforceToken | undefined {
+  if (typeof payload !== 'object' || payload === null) return undefined;
+  const { accessToken, instanceUrl, tokenType, issuedAt, expiresAt, scope } = payload as Record<
+    string,
+    unknown
+  >;
+  if (
+    typeof accessToken !== 'string' ||
+    accessToken === '' ||
+    typeof instanceUrl !== 'string' ||
+    !isHttpUrl(instanceUrl) ||
+    typeof tokenType !== 'string' ||
+    !Number.isFinite(issuedAt) ||
+    !Number.isFinite(expiresAt) ||
+    (scope !== undefined && typeof scope !== 'string')
+  ) {
+    return undefined;
+  }
+  const token: SalesforceToken = {
+    accessToken,
+    instanceUrl,
+    tokenType,
+    issuedAt: issuedAt as number,
+    expiresAt: expiresAt as number,
+  };
+  if (scope !== undefined) token.scope = scope;
+  return token;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(text).protocol);
+  } catch {
+    return false;
+  }
 }

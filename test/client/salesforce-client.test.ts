@@ -83,6 +83,22 @@ describe('options', () => {
     expect(thrown(() => new SalesforceClient({ tokens: {} as never }))).toMatchObject({
       problems: [{ field: 'tokens' }],
     });
+    const pasted = thrown(() => new SalesforceClient({ 'secret value pasted as a key': 1 } as never));
+    expect((pasted as ConfigurationError).problems).toEqual([
+      {
+        field: '(a key that is not a field name, not shown)',
+        problem: 'is not a known field (check its spelling)',
+      },
+    ]);
+    expect(thrown(() => new SalesforceClient(null as never))).toMatchObject({
+      problems: [{ field: 'options', problem: 'must be an object' }],
+    });
+    expect(thrown(() => new SalesforceClient({ tokenVendor: ' ', apiVersion: 66 as never }))).toMatchObject({
+      message:
+        'Invalid SalesforceClient options: tokenVendor: must not be empty; apiVersion: must be a string',
+    });
+    // An option set to undefined is an option left out.
+    expect(new SalesforceClient({ tokenVendor: undefined, apiVersion: undefined }).apiVersion).toBe('66.0');
     const both = new VendorTokenProvider({ functionName: VENDOR_FUNCTION });
     expect(thrown(() => new SalesforceClient({ tokenVendor: VENDOR_FUNCTION, tokens: both }))).toMatchObject({
       problems: [{ field: 'tokenVendor', problem: 'must not be set together with tokens' }],
@@ -314,11 +330,19 @@ describe('upsert', () => {
     ]);
   });
 
-  it('refuses an sObject or field name that is not an API name, before any call', async () => {
+  it('refuses an sObject or field name that is not an API name, and bad options, before any call', async () => {
     const client = new SalesforceClient();
     await expect(client.upsert('Account/../x', 'Ext_Id__c', [])).rejects.toMatchObject({
       code: 'ERR_CONFIGURATION',
       problems: [{ field: 'sobject' }],
+    });
+    const records = [{ Ext_Id__c: 'o-1', Name: 'Options' }];
+    await expect(
+      client.upsert('Account', 'Ext_Id__c', records, { concurrency: 0, bulkThreshold: -1 }),
+    ).rejects.toMatchObject({
+      code: 'ERR_CONFIGURATION',
+      message:
+        'Invalid upsert: bulkThreshold: must be a whole number, 0 or more; concurrency: must be a whole number, 1 or more',
     });
     expect(client.apiCalls).toBe(0);
   });

@@ -21,6 +21,8 @@ describe('npm start', () => {
       const output = stdout + stderr;
       recordOutput(output);
       expect(output).toMatch(/20 messages: 17 written, 3 reported in batchItemFailures/);
+      // The scheduled sync reads a generated gzipped NDJSON object from the S3 emulator.
+      expect(output).toMatch(/reading s3:\/\/sf-lambda-bridge-local-source\/exports\/accounts\.ndjson\.gz/);
       expect(output).toMatch(/read 500, created 498, updated 0, failed 2 \(collections/);
       expect(output).toMatch(/REQUIRED_FIELD_MISSING: Required fields are missing: \[Name\]/);
       expect(output).toMatch(/^ {3}logins 3 /m);

@@ -13,6 +13,10 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, '.serverless-ci');
 const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const SOURCE_BUCKET = 'acme-exports';
+const SOURCE_PREFIX = 'accounts/daily/';
+const REPORT_BUCKET = 'acme-sync-reports';
+const REPORT_PREFIX = 'accounts/';
 
 interface Resource {
   Type: string;
@@ -45,16 +49,25 @@ const resource = (id: string): Resource => {
 const props = (id: string) => resource(id).Properties;
 const envOf = (id: string) => (props(id).Environment as { Variables: Record<string, unknown> }).Variables;
 
-/** A role's statements, with `Fn::If [HasCustomerKey, s, NoValue]` resolved for a given key. */
-function statements(roleId: string, customerKey: boolean): Statement[] {
+/**
+ * A role's statements, with `Fn::If [HasCustomerKey | HasS3Source | HasReport, s, NoValue]`
+ * resolved for a given key, source and report (an S3 source and a report by default, as packaged here).
+ */
+function statements(roleId: string, customerKey: boolean, s3Source = true, report = true): Statement[] {
   const policies = props(roleId).Policies as { PolicyDocument: { Statement: unknown[] } }[];
   return policies.flatMap((p) =>
     p.PolicyDocument.Statement.flatMap((s): Statement[] => {
       const conditional = (s as { 'Fn::If'?: [string, Statement, unknown] })['Fn::If'];
       if (!conditional) return [s as Statement];
-      expect(conditional[0]).toBe('HasCustomerKey');
+      expect(['HasCustomerKey', 'HasS3Source', 'HasReport']).toContain(conditional[0]);
       expect(conditional[2]).toEqual({ Ref: 'AWS::NoValue' });
-      return customerKey ? [conditional[1]] : [];
+      const holds =
+        conditional[0] === 'HasCustomerKey'
+          ? customerKey
+          : conditional[0] === 'HasS3Source'
+            ? s3Source
+            : report;
+      return holds ? [conditional[1]] : [];
     }),
   );
 }
@@ -73,6 +86,12 @@ beforeAll(async () => {
       '--package',
       OUT,
       `--param=secretKmsKeyArn=${KMS_KEY}`,
+      `--param=syncSourceBucket=${SOURCE_BUCKET}`,
+      `--param=syncSourcePrefix=${SOURCE_PREFIX}`,
+      `--param=syncSourceUrl=s3://${SOURCE_BUCKET}/${SOURCE_PREFIX}`,
+      `--param=syncReportBucket=${REPORT_BUCKET}`,
+      `--param=syncReportPrefix=${REPORT_PREFIX}`,
+      `--param=syncReportUrl=s3://${REPORT_BUCKET}/${REPORT_PREFIX}`,
     ],
     {
       cwd: ROOT,
@@ -156,6 +175,8 @@ describe('IAM: least privilege', () => {
     expect(props(roleId).ManagedPolicyArns).toBeUndefined();
     for (const s of statements(roleId, true)) {
       expect(s.Effect).toBe('Allow');
+      // The wildcards allowed: the keys after the source and report prefixes (checked exactly below).
+      if (s.Sid === 'ReadTheSourceObjects' || s.Sid === 'ReadAndWriteTheRunReport') continue;
       expect(JSON.stringify(s.Resource)).not.toMatch(/^"\*"$|:\*"$|"\*"/);
       for (const action of actions(s)) expect(action).not.toContain('*');
     }
@@ -216,6 +237,110 @@ describe('IAM: least privilege', () => {
       const logs = byRole[roleId]?.find((s) => s.Sid === 'WriteOwnLogs');
       expect(logs?.Resource).toEqual({ 'Fn::GetAtt': [roleId.replace('Role', 'LogGroup'), 'Arn'] });
     }
+  });
+});
+
+describe('IAM: the S3 sync source', () => {
+  const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+
+  it('the scheduled sync may only get the source objects and list the source prefix', () => {
+    const s3Statements = statements('ScheduledSyncRole', true, true, false).filter((s) =>
+      actions(s).some((a) => a.startsWith('s3:')),
+    );
+    expect(s3Statements).toEqual([
+      {
+        Sid: 'ReadTheSourceObjects',
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: join(
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':s3:::',
+          { Ref: 'SyncSourceBucket' },
+          '/',
+          { Ref: 'SyncSourcePrefix' },
+          '*',
+        ),
+      },
+      {
+        Sid: 'ListTheSourcePrefix',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: join('arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'SyncSourceBucket' }),
+        Condition: { StringLike: { 's3:prefix': join({ Ref: 'SyncSourcePrefix' }, '*') } },
+      },
+    ]);
+    expect(template.Parameters?.SyncSourceBucket?.Default).toBe(SOURCE_BUCKET);
+    expect(template.Parameters?.SyncSourcePrefix?.Default).toBe(SOURCE_PREFIX);
+    expect(template.Conditions?.HasS3Source).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SyncSourceBucket' }, ''] }],
+    });
+    expect(envOf('ScheduledSyncLambdaFunction')).toMatchObject({
+      SYNC_SOURCE_URL: `s3://${SOURCE_BUCKET}/${SOURCE_PREFIX}`,
+      SYNC_MAX_SOURCE_BYTES: '1073741824',
+      SYNC_MAX_RECORD_BYTES: '2097152',
+    });
+  });
+
+  it('without a source bucket no S3 access is granted; no other role has any', () => {
+    expect(
+      statements('ScheduledSyncRole', true, false, false)
+        .flatMap(actions)
+        .filter((a) => a.startsWith('s3:')),
+    ).toEqual([]);
+    for (const roleId of ['TokenVendorRole', 'SqsSyncRole']) {
+      expect(
+        statements(roleId, true)
+          .flatMap(actions)
+          .filter((a) => a.startsWith('s3:')),
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('IAM: the run report', () => {
+  const join = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+
+  it('the scheduled sync may read and write objects under the report prefix only, and list only that prefix', () => {
+    const reportStatements = statements('ScheduledSyncRole', true, false, true).filter((s) =>
+      actions(s).some((a) => a.startsWith('s3:')),
+    );
+    expect(reportStatements).toEqual([
+      {
+        Sid: 'ReadAndWriteTheRunReport',
+        Effect: 'Allow',
+        Action: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+        Resource: join(
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':s3:::',
+          { Ref: 'SyncReportBucket' },
+          '/',
+          { Ref: 'SyncReportPrefix' },
+          '*',
+        ),
+      },
+      {
+        Sid: 'ListTheReportPrefix',
+        Effect: 'Allow',
+        Action: 's3:ListBucket',
+        Resource: join('arn:', { Ref: 'AWS::Partition' }, ':s3:::', { Ref: 'SyncReportBucket' }),
+        Condition: { StringLike: { 's3:prefix': join({ Ref: 'SyncReportPrefix' }, '*') } },
+      },
+    ]);
+    expect(template.Parameters?.SyncReportBucket?.Default).toBe(REPORT_BUCKET);
+    expect(template.Parameters?.SyncReportPrefix?.Default).toBe(REPORT_PREFIX);
+    expect(template.Conditions?.HasReport).toEqual({
+      'Fn::Not': [{ 'Fn::Equals': [{ Ref: 'SyncReportBucket' }, ''] }],
+    });
+    expect(envOf('ScheduledSyncLambdaFunction')).toMatchObject({
+      SYNC_REPORT_URL: `s3://${REPORT_BUCKET}/${REPORT_PREFIX}`,
+    });
+    // No statement grants deletion, or writing anywhere but the report prefix.
+    const all = statements('ScheduledSyncRole', true);
+    expect(all.flatMap(actions).filter((a) => a === 's3:PutObject' || a.startsWith('s3:Delete'))).toEqual([
+      's3:PutObject',
+    ]);
   });
 });
 

@@ -617,6 +617,34 @@ describe('bulk faults', () => {
     expect(healthy.state).toBe('JobComplete');
   });
 
+  it('Failed after N rows: the first rows are processed (written or failed), the rest unprocessed', async () => {
+    sf.injectBulkFault({ outcome: 'Failed', errorMessage: 'InvalidBatch : simulated', afterRows: 2 });
+    // Row 2 has no Name: processed, and failed with Salesforce's own reason.
+    const { id, job } = await runJob(UPSERT, 'Ext_Id__c,Name\np1,P1\np2,\np3,P3\np4,P4\n');
+    expect(job).toMatchObject({
+      state: 'Failed',
+      errorMessage: 'InvalidBatch : simulated',
+      numberRecordsProcessed: 2,
+      numberRecordsFailed: 1,
+    });
+    expect(await results(id, 'successfulResults')).toMatch(
+      /^"sf__Id","sf__Created",Ext_Id__c,Name\n"001\w+","true","p1","P1"\n$/,
+    );
+    expect(await results(id, 'failedResults')).toMatch(
+      /^"sf__Id","sf__Error",Ext_Id__c,Name\n"","REQUIRED_FIELD_MISSING:[^"]*","p2",""\n$/,
+    );
+    expect(await results(id, 'unprocessedrecords')).toBe('Ext_Id__c,Name\n"p3","P3"\n"p4","P4"\n');
+    expect(sf.records('Account').map((r) => r.Ext_Id__c)).toEqual(['p1']);
+  });
+
+  it('Aborted after N rows: the job ends Aborted with its processed rows written', async () => {
+    sf.injectBulkFault({ outcome: 'Aborted', afterRows: 1 });
+    const { id, job } = await runJob(UPSERT, 'Ext_Id__c,Name\nq1,Q1\nq2,Q2\n');
+    expect(job).toMatchObject({ state: 'Aborted', numberRecordsProcessed: 1, numberRecordsFailed: 0 });
+    expect(await results(id, 'unprocessedrecords')).toBe('Ext_Id__c,Name\n"q2","Q2"\n');
+    expect(sf.records('Account').map((r) => r.Ext_Id__c)).toEqual(['q1']);
+  });
+
   it('NeverCompletes: the next closed job stays InProgress; later jobs complete', async () => {
     const openFirst = await jobId(UPSERT);
     sf.injectBulkFault({ outcome: 'NeverCompletes' });

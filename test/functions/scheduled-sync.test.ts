@@ -1,7 +1,9 @@
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import type { SyncSummary } from '../../lib/sync/scheduled-sync.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
+import { startRouteServer } from '../helpers/route-server.js';
 import { startSourceServer } from '../helpers/source-server.js';
 
 type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<SyncSummary>;
@@ -42,7 +44,7 @@ function hostileAccount(i: number) {
 }
 
 beforeAll(async () => {
-  [stack, source] = await Promise.all([startLocalStack(), startSourceServer()]);
+  [stack, source] = await Promise.all([startLocalStack({ s3: true }), startSourceServer()]);
   output = captureOutput();
 });
 
@@ -95,6 +97,8 @@ describe('scheduled-sync', () => {
         '{"Ext_Id__c": "truncated"',
         JSON.stringify({ Name: 'no external id' }),
       ].join('\n'),
+      200,
+      'application/x-ndjson',
     );
     const summary = await invoke();
     expect(summary).toMatchObject({ read: 5, created: 1, updated: 1, failed: 3, api: 'collections' });
@@ -149,16 +153,26 @@ describe('scheduled-sync', () => {
     ]);
   });
 
-  it('a Bulk job that ends Failed reports every record failed', async () => {
+  it('a Bulk job that ends Failed before processing reports every record unprocessed, with the reason', async () => {
     const invoke = await scheduledSync({ SYNC_BULK_THRESHOLD: '10' });
     source.serve(JSON.stringify(Array.from({ length: 20 }, (_, i) => hostileAccount(i))));
     stack.salesforce.injectBulkFault({ outcome: 'Failed', errorMessage: 'InvalidBatch : simulated' });
     const summary = await invoke();
     expect(summary).toMatchObject({ read: 20, created: 0, failed: 20, api: 'bulk' });
     expect(summary.failures[0]).toMatchObject({
-      statusCode: 'BULK_JOB_FAILED',
-      message: expect.stringContaining('simulated') as unknown,
+      statusCode: 'UNPROCESSED',
+      message: expect.stringContaining('ended Failed: InvalidBatch : simulated') as unknown,
     });
+  });
+
+  it('a Bulk job that ends Failed part way counts its written rows as written', async () => {
+    const invoke = await scheduledSync({ SYNC_BULK_THRESHOLD: '10' });
+    source.serve(JSON.stringify(Array.from({ length: 20 }, (_, i) => hostileAccount(i))));
+    stack.salesforce.injectBulkFault({ outcome: 'Failed', afterRows: 12 });
+    const summary = await invoke();
+    expect(summary).toMatchObject({ read: 20, created: 12, failed: 8, api: 'bulk' });
+    expect(stack.salesforce.records('Account')).toHaveLength(12);
+    expect(new Set(summary.failures.map((f) => f.statusCode))).toEqual(new Set(['UNPROCESSED']));
   });
 
   it('a Bulk job that never completes is given up within the remaining time, its records reported', async () => {
@@ -184,5 +198,72 @@ describe('scheduled-sync', () => {
       code: 'ERR_SOURCE_READ',
       message: expect.stringContaining('HTTP 500') as unknown,
     });
+  });
+
+  it('reads an s3:// prefix of gzipped NDJSON and CSV objects through the real S3 client, path-style', async () => {
+    const s3 = stack.s3;
+    if (!s3) throw new Error('the stack has no S3 emulator');
+    await s3.createBucket('scheduled-exports');
+    const ndjson = Array.from({ length: 30 }, (_, i) => JSON.stringify(hostileAccount(i))).join('\n');
+    await s3.putObject('scheduled-exports', 'run-1/part-0.ndjson.gz', gzipSync(ndjson));
+    await s3.putObject(
+      'scheduled-exports',
+      'run-1/part-1.csv',
+      'Ext_Id__c,Name,Description\nS-100,"Acme, ""CSV""",\nS-101,,no name\n',
+      { contentType: 'text/csv' },
+    );
+    const fetched = s3.calls.GetObject ?? 0;
+    const summary = await (await scheduledSync({ SYNC_SOURCE_URL: 's3://scheduled-exports/run-1/' }))();
+    expect(summary).toMatchObject({ read: 32, created: 31, failed: 1, api: 'collections' });
+    expect(summary.failures).toEqual([
+      {
+        ref: 'run-1/part-1.csv row 3',
+        externalId: 'S-101',
+        statusCode: 'REQUIRED_FIELD_MISSING',
+        message: expect.stringContaining('Name') as unknown,
+      },
+    ]);
+    expect(stack.salesforce.findRecord('Account', 'Ext_Id__c', 'S-100')).toMatchObject({
+      Name: 'Acme, "CSV"',
+    });
+    expect((s3.calls.GetObject ?? 0) - fetched).toBe(2);
+  });
+
+  it('a source over SYNC_MAX_SOURCE_BYTES fails the run with a typed error naming the limit, and writes nothing', async () => {
+    const invoke = await scheduledSync({ SYNC_MAX_SOURCE_BYTES: '2000' });
+    source.serve(JSON.stringify(Array.from({ length: 100 }, (_, i) => hostileAccount(i))));
+    await expect(invoke()).rejects.toMatchObject({ code: 'ERR_SOURCE_READ', limit: 'source-bytes' });
+    expect(stack.salesforce.records('Account')).toHaveLength(0);
+  });
+
+  it("reading stops by the Lambda's deadline, not the runtime's timeout: what was read is written and the summary says where it stopped", async () => {
+    const stalled = await startRouteServer({
+      // One record, then the stream stalls.
+      '/stalled.ndjson': (_req, res) => {
+        res.writeHead(200);
+        res.write(`${JSON.stringify(hostileAccount(1))}\n`);
+      },
+      // Nothing at all.
+      '/silent.ndjson': (_req, res) => {
+        res.writeHead(200);
+      },
+    });
+    try {
+      // 3 s of Lambda time, a quarter kept back to finish: reading stops after about 2 s.
+      const invoke = await scheduledSync({ SYNC_SOURCE_URL: `${stalled.url}/stalled.ndjson` }, 3_000);
+      const summary = await invoke();
+      expect(summary).toMatchObject({
+        read: 1,
+        created: 1,
+        failed: 0,
+        stopped: { reason: 'deadline', afterRef: 'line 1' },
+      });
+      expect(stack.salesforce.records('Account')).toHaveLength(1);
+      // A source that sends no record before the deadline is an error: nothing was synced.
+      const silent = await scheduledSync({ SYNC_SOURCE_URL: `${stalled.url}/silent.ndjson` }, 3_000);
+      await expect(silent()).rejects.toMatchObject({ code: 'ERR_SOURCE_READ', limit: 'deadline' });
+    } finally {
+      await stalled.close();
+    }
   });
 });

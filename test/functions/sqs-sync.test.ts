@@ -105,6 +105,26 @@ describe('sqs-sync', () => {
     expect(emf?.ApiCalls).toBe(calls);
   });
 
+  it('a Bulk job that fails part way: messages whose records were written are not in batchItemFailures', async () => {
+    const invoke = await sqsSync({ SYNC_BULK_THRESHOLD: '5' });
+    const event = sqsEvent(accounts(10, 'partial'));
+    stack.salesforce.injectBulkFault({
+      outcome: 'Failed',
+      afterRows: 4,
+      errorMessage: 'InvalidBatch : simulated',
+    });
+    const response = await invoke(event);
+    const written = new Set(stack.salesforce.records('Account').map((r) => r.Ext_Id__c));
+    expect(written.size).toBe(4);
+    const failed = new Set(failedIds(response));
+    expect(failed.size).toBe(6);
+    event.Records.forEach((record) => {
+      const externalId = (JSON.parse(record.body) as { record: { Ext_Id__c: string } }).record.Ext_Id__c;
+      // Exactly one of: written to Salesforce, or handed back to SQS for a retry.
+      expect(written.has(externalId)).toBe(!failed.has(record.messageId));
+    });
+  });
+
   it('a session expiring mid-batch: one re-login, nothing failed', async () => {
     const invoke = await sqsSync();
     await invoke(sqsEvent(accounts(1, 'warm')));

@@ -1,9 +1,10 @@
-// Property-based tests of the Bulk API 2.0 CSV writer (lib/salesforce/bulk-csv.ts toCsvParts) and
+// Property-based tests of the Bulk API 2.0 CSV lines (lib/salesforce/bulk-csv.ts bulkRow) and
 // of a Bulk upsert of CSV-hostile values through the local Salesforce emulator.
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BULK_NULL, toCsvParts } from '../../lib/salesforce/bulk-csv.js';
+import { csvRow } from '../../lib/csv.js';
+import { BULK_NULL, bulkRow, flatten } from '../../lib/salesforce/bulk-csv.js';
 import type { MergedItem } from '../../lib/record-outcome.js';
 import { upsertRecords } from '../../lib/sync/record-sync.js';
 import { hostileText, startFuzzStack, unicodeText, type FuzzStack } from './support.js';
@@ -87,45 +88,25 @@ function expectedRows(list: readonly MergedItem[]): Record<string, string>[] {
 
 const parseCsv = (csv: string) => parse<Record<string, string>>(csv, { columns: true });
 
-describe('toCsvParts over CSV-hostile values', () => {
-  it('one part: parses back (csv-parse) to exactly the expected cells, columns in first-seen order', () => {
+describe('Bulk CSV lines over CSV-hostile values', () => {
+  it('a header and rows parse back (csv-parse) to exactly the expected cells', () => {
     fc.assert(
       fc.property(items, (list) => {
-        const parts = toCsvParts(list, Number.MAX_SAFE_INTEGER);
-        expect(parts).toHaveLength(1);
-        const [part] = parts;
-        expect(part?.items).toEqual(list);
-        expect(part?.csv.split('\n', 1)[0]).toBe(columnsOf(list).join(','));
-        expect(parseCsv(part?.csv ?? '')).toEqual(expectedRows(list));
+        const columns = columnsOf(list);
+        const csv = csvRow(columns) + list.map((item) => bulkRow(columns, flatten(item.record))).join('');
+        expect(parseCsv(csv)).toEqual(expectedRows(list));
+        // One line per row, however many newlines the values hold: every line ends outside quotes.
+        expect(parse(csv, { relax_column_count: false })).toHaveLength(list.length + 1);
       }),
       { numRuns: numRuns(300) },
     );
   });
 
-  it('split: parts stay under the byte limit (unless one row alone exceeds it), keep every record once, in order', () => {
-    fc.assert(
-      fc.property(items, fc.integer({ min: 1, max: 3_000 }), (list, maxBytes) => {
-        const parts = toCsvParts(list, maxBytes);
-        expect(parts.flatMap((p) => p.items)).toEqual(list);
-        expect(parts.flatMap((p) => p.items.map((i) => i.refs[0]))).toEqual(list.map((i) => i.refs[0]));
-        const header = `${columnsOf(list).join(',')}\n`;
-        const everyRow = expectedRows(list);
-        let offset = 0;
-        for (const part of parts) {
-          expect(part.items.length).toBeGreaterThan(0);
-          const bytes = Buffer.byteLength(part.csv);
-          if (part.items.length > 1) expect(bytes).toBeLessThanOrEqual(maxBytes);
-          expect(part.csv.startsWith(header)).toBe(true);
-          expect(parseCsv(part.csv)).toEqual(everyRow.slice(offset, offset + part.items.length));
-          offset += part.items.length;
-        }
-      }),
-      { numRuns: numRuns(300) },
-    );
-  });
-
-  it('no records, no parts', () => {
-    expect(toCsvParts([], 1_000)).toEqual([]);
+  it('a megabyte of quotes is one cell, written in linear time', () => {
+    const value = '"'.repeat(1_000_000);
+    const line = csvRow([value, 'x']);
+    expect(line).toBe(`"${'""'.repeat(1_000_000)}",x\n`);
+    expect(parse(line)).toEqual([[value, 'x']]);
   });
 });
 

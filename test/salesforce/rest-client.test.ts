@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import {
   DeadlineExceededError,
@@ -59,6 +59,17 @@ describe('SalesforceRestClient', () => {
     ]);
     expect(stack.salesforce.stats.logins).toBe(logins + 1);
     expect((await tokens.getToken()).accessToken).not.toBe(stale.accessToken);
+  });
+
+  it('sends a call that must not repeat (retry: false) once more after a token refresh: the 401 had no effect', async () => {
+    const rest = client();
+    const stale = await tokens.getToken();
+    stack.salesforce.expireSession(stale.accessToken);
+    const logins = stack.salesforce.stats.logins;
+    const { status } = await rest.request('GET', '/limits', { retry: false });
+    expect(status).toBe(200);
+    expect(rest.apiCalls).toBe(2);
+    expect(stack.salesforce.stats.logins).toBe(logins + 1);
   });
 
   it('does not refresh on "not valid for use with the REST API", which a new token cannot cure', async () => {
@@ -146,5 +157,74 @@ describe('SalesforceRestClient', () => {
     const started = Date.now();
     await client().request('GET', '/limits');
     expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+  });
+});
+
+describe('SalesforceRestClient with a stubbed fetch', () => {
+  const token = {
+    accessToken: 't',
+    instanceUrl: 'https://sf.example',
+    tokenType: 'Bearer',
+    issuedAt: 0,
+    expiresAt: 1,
+  };
+  const tokens = { getToken: () => Promise.resolve(token), refreshToken: () => Promise.resolve(token) };
+
+  beforeEach(() => {
+    // Only the timers the client sets itself: fetch is stubbed.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('does not wait for a Retry-After that ends past the deadline: it fails at once', async () => {
+    // Timers are never advanced here: any wait would leave the request pending forever.
+    let calls = 0;
+    const rest = new SalesforceRestClient({
+      tokens,
+      deadline: () => Date.now() + 12_000,
+      fetch: () => {
+        calls += 1;
+        return Promise.resolve(new Response('[]', { status: 503, headers: { 'retry-after': '30' } }));
+      },
+    });
+    const error = await rest.request('GET', '/limits').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SalesforceUnavailableError);
+    expect(error).toMatchObject({ status: 503, retryAfterMs: 30_000 });
+    expect(calls).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('aborts a request that outlives its timeout, and leaves no timer behind one that is answered', async () => {
+    const signals: AbortSignal[] = [];
+    let hang = true;
+    const rest = new SalesforceRestClient({
+      tokens,
+      maxAttempts: 1,
+      requestTimeoutMs: 5_000,
+      fetch: (_url, init) => {
+        const signal = init?.signal ?? undefined;
+        if (signal) signals.push(signal);
+        if (!hang) return Promise.resolve(new Response('{}', { status: 200 }));
+        return new Promise((_resolve, reject) => {
+          signal?.addEventListener('abort', () => {
+            reject(signal.reason as Error);
+          });
+        });
+      },
+    });
+    const pending = rest.request('GET', '/limits').catch((e: unknown) => e);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(signals[0]?.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await pending;
+    expect(error).toBeInstanceOf(SalesforceUnavailableError);
+    expect((error as Error).message).toBe('Salesforce GET /limits: timed out after 5000 ms');
+    hang = false;
+    await rest.request('GET', '/limits');
+    expect(signals[1]?.aborted).toBe(false);
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

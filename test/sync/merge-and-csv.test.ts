@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { toCsvParts } from '../../lib/salesforce/bulk-csv.js';
+import { csvRow } from '../../lib/csv.js';
+import { bulkRow, flatten } from '../../lib/salesforce/bulk-csv.js';
 import { mergeByExternalId } from '../../lib/sync/merge-duplicates.js';
 
 describe('mergeByExternalId', () => {
@@ -29,7 +30,7 @@ describe('mergeByExternalId', () => {
   });
 });
 
-describe('toCsvParts', () => {
+describe('Bulk CSV lines', () => {
   const hostile = [
     'comma, inside',
     'quote " inside',
@@ -39,30 +40,20 @@ describe('toCsvParts', () => {
     '#N/A-looking',
     '=1+1',
   ];
-  const items = hostile.map((value, i) => ({
-    externalId: `E${i}`,
-    refs: [`r${i}`],
-    record: {
-      Ext__c: `E${i}`,
-      Description: value,
-      Amount__c: i * 1.5,
-      Active__c: i % 2 === 0,
-      Phone: null,
-      Account: { Ext__c: 'ACC-1' },
-    },
+  const records = hostile.map((value, i) => ({
+    Ext__c: `E${i}`,
+    Description: value,
+    Amount__c: i * 1.5,
+    Active__c: i % 2 === 0,
+    Phone: null,
+    Account: { Ext__c: 'ACC-1' },
   }));
+  const columns = ['Ext__c', 'Description', 'Amount__c', 'Active__c', 'Phone', 'Account.Ext__c'];
+  const csvOf = (list: Record<string, unknown>[], header: string[]) =>
+    csvRow(header) + list.map((r) => bulkRow(header, flatten(r))).join('');
 
   it('writes RFC 4180 CSV that parses back to exactly the values sent', () => {
-    const [part] = toCsvParts(items, 10_000_000);
-    const rows = parse<Record<string, string>>(part?.csv ?? '', { columns: true });
-    expect(Object.keys(rows[0] ?? {})).toEqual([
-      'Ext__c',
-      'Description',
-      'Amount__c',
-      'Active__c',
-      'Phone',
-      'Account.Ext__c',
-    ]);
+    const rows = parse<Record<string, string>>(csvOf(records, columns), { columns: true });
     expect(rows.map((r) => r.Description)).toEqual(hostile);
     expect(rows[3]).toEqual({
       Ext__c: 'E3',
@@ -75,29 +66,13 @@ describe('toCsvParts', () => {
   });
 
   it('writes null and empty strings as #N/A, and leaves absent fields empty (unchanged)', () => {
-    const [part] = toCsvParts(
+    const csv = csvOf(
       [
-        { externalId: 'A', refs: ['a'], record: { Ext__c: 'A', Name: '' } },
-        { externalId: 'B', refs: ['b'], record: { Ext__c: 'B', Phone: '1' } },
+        { Ext__c: 'A', Name: '' },
+        { Ext__c: 'B', Phone: '1' },
       ],
-      1_000,
+      ['Ext__c', 'Name', 'Phone'],
     );
-    expect(part?.csv).toBe('Ext__c,Name,Phone\nA,#N/A,\nB,,1\n');
-  });
-
-  it('splits into parts below the byte limit, each with the header, losing no row', () => {
-    const many = Array.from({ length: 1000 }, (_, i) => ({
-      externalId: `X${i}`,
-      refs: [`r${i}`],
-      record: { Ext__c: `X${i}`, Name: 'n'.repeat(50) },
-    }));
-    const parts = toCsvParts(many, 5_000);
-    expect(parts.length).toBeGreaterThan(10);
-    for (const part of parts) {
-      expect(Buffer.byteLength(part.csv)).toBeLessThanOrEqual(5_000);
-      expect(part.csv.startsWith('Ext__c,Name\n')).toBe(true);
-      expect(parse(part.csv, { columns: true })).toHaveLength(part.items.length);
-    }
-    expect(parts.flatMap((p) => p.items.map((i) => i.externalId))).toEqual(many.map((m) => m.externalId));
+    expect(csv).toBe('Ext__c,Name,Phone\nA,#N/A,\nB,,1\n');
   });
 });

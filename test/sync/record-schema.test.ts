@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseJsonRejectingProto } from '../../lib/json.js';
-import { describeRecordIssues, externalIdOf, messageSchema } from '../../lib/sync/record-schema.js';
+import {
+  describeRecordIssues,
+  externalIdOf,
+  messageSchema,
+  recordSchema,
+} from '../../lib/sync/record-schema.js';
+import { describeRecordProblems, validateRecord } from '../../lib/sync/validate-record.js';
 
 function problems(body: unknown): string {
   const parsed = messageSchema.safeParse(body);
@@ -48,5 +54,24 @@ describe('SQS message schema', () => {
     );
     expect(problems({ record: { Description: 'x'.repeat(131_073) } })).toMatch(/longer than 131072/);
     expect(problems('just a string')).toMatch(/body/);
+  });
+
+  it('checks the record by the one definition SalesforceClient.upsert uses (validateRecord), at the same paths', () => {
+    const records: unknown[] = [
+      { Name: ['a'] },
+      { Parent: { Deep: { Deeper: 1 } }, Amount: Number.NaN },
+      { 'bad key': 1, Parent: { 'bad key': 2 } },
+      'not a record',
+      undefined,
+    ];
+    for (const record of records) {
+      const expected = describeRecordProblems(validateRecord(record), 'record');
+      expect(expected).not.toBe('');
+      expect(problems({ record })).toBe(expected);
+      const alone = recordSchema.safeParse(record);
+      expect(alone.success).toBe(false);
+    }
+    const valid = { Name: 'Acme', Parent: { Ext_Id__c: 'P-1' } };
+    expect(recordSchema.parse(valid)).toEqual(valid);
   });
 });

@@ -1,0 +1,107 @@
+import { BULK_POLL_MAX_DELAY_MS, BULK_POLL_MIN_DELAY_MS, BULK_TRANSFER_TIMEOUT_MS } from '../constants.js';
+import { csvRecords } from '../csv.js';
+import { UnexpectedResponseError } from '../errors.js';
+import type { SalesforceApi } from './salesforce-api.js';
+
+/** The fields of Bulk API 2.0's job info that the writers read. */
+export interface JobInfo {
+  id: string;
+  state: string;
+  errorMessage?: string | undefined;
+  numberRecordsProcessed?: number | undefined;
+  numberRecordsFailed?: number | undefined;
+}
+
+/** States after which a job changes no more (Bulk API 2.0 "Job States"). */
+export const TERMINAL_STATES: ReadonlySet<string> = new Set(['JobComplete', 'Failed', 'Aborted']);
+
+export type ResultSet = 'successfulResults' | 'failedResults' | 'unprocessedrecords';
+
+export interface WaitOptions {
+  /** Job-status polling backoff bounds. Default 500 ms to 10 s. */
+  pollMinMs?: number | undefined;
+  pollMaxMs?: number | undefined;
+  /** Time to keep back from the deadline for what follows (reading results, reporting). Default 0. */
+  reserveMs?: number | undefined;
+}
+
+/**
+ * One Bulk API 2.0 ingest job's REST calls
+ * (https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/walkthrough-upsert.htm):
+ * create, one upload, UploadComplete, polling, results, abort.
+ */
+export const bulkJob = {
+  async createUpsert(client: SalesforceApi, sobject: string, externalIdField: string): Promise<JobInfo> {
+    const { body } = await client.request<JobInfo>('POST', '/jobs/ingest', {
+      json: {
+        object: sobject,
+        operation: 'upsert',
+        externalIdFieldName: externalIdField,
+        contentType: 'CSV',
+        lineEnding: 'LF',
+        columnDelimiter: 'COMMA',
+      },
+    });
+    return body;
+  },
+
+  /** The one upload a job takes, sent as it is produced; bounded by the deadline only. */
+  async upload(client: SalesforceApi, id: string, csv: ReadableStream<Uint8Array>): Promise<void> {
+    await client.request('PUT', `/jobs/ingest/${id}/batches`, {
+      body: csv,
+      contentType: 'text/csv',
+      retry: false,
+      timeoutMs: BULK_TRANSFER_TIMEOUT_MS,
+    });
+  },
+
+  async close(client: SalesforceApi, id: string): Promise<void> {
+    await client.request('PATCH', `/jobs/ingest/${id}`, { json: { state: 'UploadComplete' } });
+  },
+
+  async info(client: SalesforceApi, id: string): Promise<JobInfo> {
+    return (await client.request<JobInfo>('GET', `/jobs/ingest/${id}`)).body;
+  },
+
+  /** Polls until the job is terminal or the next poll would not fit the deadline; returns the last info. */
+  async wait(client: SalesforceApi, id: string, options: WaitOptions = {}): Promise<JobInfo> {
+    let delay = options.pollMinMs ?? BULK_POLL_MIN_DELAY_MS;
+    for (;;) {
+      const job = await bulkJob.info(client, id);
+      if (TERMINAL_STATES.has(job.state) || client.remainingMs() - (options.reserveMs ?? 0) < delay)
+        return job;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 1.5, options.pollMaxMs ?? BULK_POLL_MAX_DELAY_MS);
+    }
+  },
+
+  /** A job left Open would sit there until Salesforce deletes it: abort it, best effort. */
+  async abortQuietly(client: SalesforceApi, id: string): Promise<void> {
+    await client
+      .request('PATCH', `/jobs/ingest/${id}`, { json: { state: 'Aborted' }, retry: false })
+      .catch(() => undefined);
+  },
+
+  /**
+   * The rows of one result set, read as a stream (a job's results can be as large as its
+   * upload): each row is a record of the named columns only, the echoed fields dropped.
+   */
+  async *results(
+    client: SalesforceApi,
+    id: string,
+    set: ResultSet,
+    columns: readonly string[],
+  ): AsyncGenerator<Record<string, string>> {
+    const { body } = await client.request<ReadableStream<Uint8Array> | string>(
+      'GET',
+      `/jobs/ingest/${id}/${set}/`,
+      { accept: 'stream', timeoutMs: BULK_TRANSFER_TIMEOUT_MS },
+    );
+    try {
+      yield* csvRecords(typeof body === 'string' ? [body] : body, columns);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      throw new UnexpectedResponseError(`Bulk results (${set}) are not valid CSV: ${error.message}`);
+    }
+  },
+};

@@ -1,0 +1,217 @@
+import { BULK_MAX_JOB_BYTES, BULK_MAX_JOB_RECORDS } from '../constants.js';
+import { errorCode, errorMessage, failed, type MergedItem } from '../record-outcome.js';
+import { csvRow } from '../csv.js';
+import { bulkRow, flatten } from './bulk-csv.js';
+import { bulkJob, TERMINAL_STATES, type WaitOptions } from './bulk-job.js';
+import { collectJobOutcomes, failRest, type OutcomeSink } from './bulk-results.js';
+import { JobUpload } from './bulk-upload.js';
+import type { SalesforceApi } from './salesforce-api.js';
+
+export interface BulkStreamOptions extends WaitOptions {
+  sobject: string;
+  externalIdField: string;
+  /** Told every record's outcome as job results are read. */
+  emit: OutcomeSink;
+  /** CSV bytes per job (one upload per job). Default just under 100 MB. */
+  maxJobBytes?: number | undefined;
+  /** Records per job. Default 100,000. */
+  maxJobRecords?: number | undefined;
+  /** Told each job's id and final (or last seen) state, for logs. */
+  onJob?: ((job: { id: string; state: string; records: number }) => void) | undefined;
+}
+
+/** A job this writer submitted but did not see finish before the deadline: its results are owed. */
+export interface UnfinishedJob {
+  id: string;
+  state: string;
+  records: number;
+  /** Its external IDs (as sent) and their records' refs, for collecting the results later. */
+  refs: Map<string, string[]>;
+}
+
+interface Job {
+  id: string;
+  records: number;
+  /** External ID as sent -> refs: how result rows find their records. */
+  refs: Map<string, string[]>;
+}
+
+interface OpenJob extends Job {
+  upload: JobUpload;
+  columns: string[];
+  columnSet: Set<string>;
+  /** Lower-cased external IDs: a second record for one of them starts a new job. */
+  keys: Set<string>;
+}
+
+/**
+ * Writes records to Bulk API 2.0 as they come, in constant memory: each job's CSV is uploaded
+ * while it is produced, and a new job starts when one is full (bytes or records), when a record
+ * brings a column the job's header lacks, or when an external ID repeats. Jobs are closed one
+ * after another, each only once the one before it has finished, so a later record for an
+ * external ID is applied after an earlier one, within and across jobs. Results are read as
+ * streams and every record gets one outcome through `emit`; jobs still running at the deadline
+ * are returned by `end()` for a later run to collect.
+ */
+export class BulkStreamWriter {
+  readonly #client: SalesforceApi;
+  readonly #options: BulkStreamOptions;
+  readonly #maxBytes: number;
+  readonly #maxRecords: number;
+  #current: OpenJob | undefined;
+  /** Closed and processing; settled before the next job is closed. */
+  #previous: Job | undefined;
+  /** Once a job cannot be created or sent, every later record fails with that reason, unsent. */
+  #broken: { statusCode: string; message: string } | undefined;
+  readonly #unfinished: UnfinishedJob[] = [];
+
+  constructor(client: SalesforceApi, options: BulkStreamOptions) {
+    this.#client = client;
+    this.#options = options;
+    this.#maxBytes = options.maxJobBytes ?? BULK_MAX_JOB_BYTES;
+    this.#maxRecords = options.maxJobRecords ?? BULK_MAX_JOB_RECORDS;
+  }
+
+  /** Adds one record (or several refs merged into one); resolves once it is queued for upload. */
+  async write(item: MergedItem): Promise<void> {
+    const externalId = String(item.record[this.#options.externalIdField]);
+    const row = flatten(item.record);
+    const fields = Object.keys(row);
+    const key = externalId.toLowerCase();
+    let job = this.#current;
+    if (
+      !job ||
+      job.records >= this.#maxRecords ||
+      job.keys.has(key) ||
+      fields.some((field) => !job?.columnSet.has(field))
+    ) {
+      job = await this.#rotate(fields);
+    }
+    let line = job ? bulkRow(job.columns, row) : '';
+    if (job && job.records > 0 && job.upload.bytes + Buffer.byteLength(line) > this.#maxBytes) {
+      job = await this.#rotate(fields);
+      line = job ? bulkRow(job.columns, row) : '';
+    }
+    if (!job) {
+      const broken = this.#broken ?? {
+        statusCode: 'BULK_UNAVAILABLE',
+        message: 'no Bulk job could be opened',
+      };
+      for (const ref of item.refs)
+        await this.#options.emit(failed(ref, broken.statusCode, broken.message), externalId);
+      return;
+    }
+    job.keys.add(key);
+    job.refs.set(externalId, [...(job.refs.get(externalId) ?? []), ...item.refs]);
+    job.records += 1;
+    try {
+      await job.upload.write(line);
+    } catch (error) {
+      await this.#failOpen(job, error);
+    }
+  }
+
+  /** Sends the last job and waits for the jobs to finish within the deadline; returns those that did not. */
+  async end(): Promise<UnfinishedJob[]> {
+    const job = this.#current;
+    this.#current = undefined;
+    if (job) await this.#submit(job);
+    await this.#settlePrevious();
+    return this.#unfinished;
+  }
+
+  /** Submits the open job (if any) and opens the next, whose header adds `fields` to the last one's. */
+  async #rotate(fields: readonly string[]): Promise<OpenJob | undefined> {
+    const last = this.#current;
+    this.#current = undefined;
+    if (last) await this.#submit(last);
+    if (this.#broken) return undefined;
+    const columns = [...new Set([...(last?.columns ?? []), ...fields])];
+    let id: string | undefined;
+    try {
+      id = (await bulkJob.createUpsert(this.#client, this.#options.sobject, this.#options.externalIdField))
+        .id;
+      const upload = new JobUpload(this.#client, id);
+      const job: OpenJob = {
+        id,
+        records: 0,
+        refs: new Map(),
+        upload,
+        columns,
+        columnSet: new Set(columns),
+        keys: new Set(),
+      };
+      this.#current = job;
+      await upload.write(csvRow(columns));
+      return job;
+    } catch (error) {
+      this.#current = undefined;
+      if (id !== undefined) await bulkJob.abortQuietly(this.#client, id);
+      this.#broken = { statusCode: errorCode(error), message: errorMessage(error) };
+      return undefined;
+    }
+  }
+
+  /** Ends a job's upload, waits for the job before it, then closes it (UploadComplete). */
+  async #submit(job: OpenJob): Promise<void> {
+    try {
+      await job.upload.end();
+    } catch (error) {
+      await this.#failOpen(job, error);
+      return;
+    }
+    await this.#settlePrevious();
+    if (this.#unfinished.length > 0) {
+      // The job before is still running: closing this one could apply a later record first.
+      await bulkJob.abortQuietly(this.#client, job.id);
+      await failRest(
+        job.refs,
+        this.#options.emit,
+        'DEADLINE_EXCEEDED',
+        `not sent: time ran out before Bulk job ${job.id} could be closed`,
+      );
+      return;
+    }
+    try {
+      await bulkJob.close(this.#client, job.id);
+    } catch (error) {
+      await this.#failOpen(job, error);
+      return;
+    }
+    this.#previous = { id: job.id, records: job.records, refs: job.refs };
+  }
+
+  async #settlePrevious(): Promise<void> {
+    const job = this.#previous;
+    this.#previous = undefined;
+    if (!job) return;
+    let info;
+    try {
+      info = await bulkJob.wait(this.#client, job.id, this.#options);
+    } catch (error) {
+      info = { id: job.id, state: 'Unknown', errorMessage: errorMessage(error) };
+      this.#options.onJob?.({ id: job.id, state: info.state, records: job.records });
+      this.#unfinished.push({ id: job.id, state: info.state, records: job.records, refs: job.refs });
+      return;
+    }
+    this.#options.onJob?.({ id: job.id, state: info.state, records: job.records });
+    if (!TERMINAL_STATES.has(info.state)) {
+      this.#unfinished.push({ id: job.id, state: info.state, records: job.records, refs: job.refs });
+      return;
+    }
+    await collectJobOutcomes(this.#client, info, this.#options.externalIdField, job.refs, this.#options.emit);
+  }
+
+  /** A job that could not be sent: abort it, fail its records unsent, and send no more. */
+  async #failOpen(job: OpenJob, error: unknown): Promise<void> {
+    if (this.#current === job) this.#current = undefined;
+    await bulkJob.abortQuietly(this.#client, job.id);
+    this.#broken ??= { statusCode: errorCode(error), message: errorMessage(error) };
+    await failRest(
+      job.refs,
+      this.#options.emit,
+      errorCode(error),
+      `not written: Bulk job ${job.id}: ${errorMessage(error)}`,
+    );
+  }
+}

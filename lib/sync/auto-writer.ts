@@ -1,0 +1,78 @@
+import { DEFAULT_BULK_THRESHOLD } from '../constants.js';
+import type { SyncItem } from '../record-outcome.js';
+import type { OutcomeSink } from '../salesforce/bulk-results.js';
+import { BulkStreamWriter, type UnfinishedJob } from '../salesforce/bulk-stream-writer.js';
+import type { WaitOptions } from '../salesforce/bulk-job.js';
+import { upsertWithCollections } from '../salesforce/collections-upsert.js';
+import type { SalesforceApi } from '../salesforce/salesforce-api.js';
+import { mergeByExternalId } from './merge-duplicates.js';
+
+export interface AutoWriterOptions extends WaitOptions {
+  sobject: string;
+  externalIdField: string;
+  emit: OutcomeSink;
+  /** More records than this go through Bulk API 2.0 (`SYNC_BULK_THRESHOLD`, default 2000). */
+  bulkThreshold?: number | undefined;
+  /** Collections calls in flight at once. Default 3. */
+  concurrency?: number | undefined;
+  maxJobBytes?: number | undefined;
+  maxJobRecords?: number | undefined;
+  onJob?: ((job: { id: string; state: string; records: number }) => void) | undefined;
+}
+
+export interface AutoWriterResult {
+  api: 'collections' | 'bulk' | 'none';
+  /** Bulk jobs still running at the deadline. */
+  unfinished: UnfinishedJob[];
+}
+
+/**
+ * Chooses the API by volume without holding the source: the first `bulkThreshold` records are
+ * kept; if the source ends there they go through sObject Collections (duplicates merged, later
+ * fields winning), and once one more arrives every record streams to Bulk API 2.0 instead.
+ */
+export class AutoWriter {
+  readonly #client: SalesforceApi;
+  readonly #options: AutoWriterOptions;
+  readonly #threshold: number;
+  #held: SyncItem[] = [];
+  #bulk: BulkStreamWriter | undefined;
+
+  constructor(client: SalesforceApi, options: AutoWriterOptions) {
+    this.#client = client;
+    this.#options = options;
+    this.#threshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
+  }
+
+  async write(item: SyncItem): Promise<void> {
+    if (this.#bulk) return this.#bulk.write(this.#merged(item));
+    this.#held.push(item);
+    if (this.#held.length <= this.#threshold) return;
+    this.#bulk = new BulkStreamWriter(this.#client, this.#options);
+    const held = this.#held;
+    this.#held = [];
+    for (const one of held) await this.#bulk.write(this.#merged(one));
+  }
+
+  async end(): Promise<AutoWriterResult> {
+    if (this.#bulk) return { api: 'bulk', unfinished: await this.#bulk.end() };
+    if (this.#held.length === 0) return { api: 'none', unfinished: [] };
+    const merged = mergeByExternalId(this.#held, this.#options.externalIdField);
+    this.#held = [];
+    const outcomes = await upsertWithCollections(this.#client, merged, {
+      sobject: this.#options.sobject,
+      externalIdField: this.#options.externalIdField,
+      concurrency: this.#options.concurrency,
+    });
+    const externalIds = new Map(
+      merged.flatMap((m) => m.refs.map((ref) => [ref, String(m.record[this.#options.externalIdField])])),
+    );
+    for (const outcome of outcomes) await this.#options.emit(outcome, externalIds.get(outcome.ref) ?? '');
+    return { api: 'collections', unfinished: [] };
+  }
+
+  #merged(item: SyncItem) {
+    const externalId = String(item.record[this.#options.externalIdField]);
+    return { externalId: externalId.toLowerCase(), refs: [item.ref], record: item.record };
+  }
+}
