@@ -45,6 +45,7 @@ export {
   ForbiddenKeyError,
   InvalidEventError,
   PrivateKeyError,
+  ReportWriteError,
   RequestLimitExceededError,
   SalesforceApiError,
   SalesforceAuthError,

@@ -40,6 +40,7 @@ export {
   runScheduledSync,
   type ScheduledSyncOptions,
   type SyncFailure,
+  type JobSummary,
   type SyncSummary,
 } from '../lib/sync/scheduled-sync.js';
 export { readSource, type ReadSourceOptions, type SourceEntry } from '../lib/sync/source-reader.js';
@@ -75,3 +76,4 @@ export {
 } from '../lib/env.js';
 export { redactUrl } from '../lib/logging/redact.js';
 export { createSyncRuntime, startInvocation, type SyncRuntime } from '../functions/shared/sync-runtime.js';
+export type { S3Location } from '../lib/s3-location.js';

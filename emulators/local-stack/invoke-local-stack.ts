@@ -6,6 +6,9 @@ import { LambdaEmulator } from '../lambda/lambda-emulator.js';
 import { seedSampleSource } from './sample-source.js';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from './stack.js';
 
+/** The bucket of the local scheduled sync's run reports. */
+export const LOCAL_REPORT_BUCKET = 'sf-lambda-bridge-local-reports';
+
 /** The vendor's name under `--stage local`, as serverless.yml names it. */
 export const LOCAL_VENDOR_NAME = 'sf-lambda-bridge-local-tokenVendor';
 
@@ -14,6 +17,8 @@ export interface InvokeLocalStack {
   lambda: LambdaEmulator;
   /** `s3://…` of the sample source in the S3 emulator (`stack.s3`). */
   sourceUrl: string;
+  /** `s3://…/` where the scheduled sync writes its run reports (SYNC_REPORT_URL), in the same emulator. */
+  reportUrl: string;
   /** Env for `serverless invoke local` (or your own code) to reach the emulators. */
   env: Record<string, string>;
   close(): Promise<void>;
@@ -39,10 +44,12 @@ export async function startInvokeLocalStack(
   const vendor = await loadVendor();
   lambda.register(LOCAL_VENDOR_NAME, (event, context) => vendor(event, context), { timeoutMs: 30_000 });
   const sourceUrl = await seedSampleSource(stack.s3, options.records ?? 100, options.withBadRecords);
+  await stack.s3.createBucket(LOCAL_REPORT_BUCKET);
   return {
     stack,
     lambda,
     sourceUrl,
+    reportUrl: `s3://${LOCAL_REPORT_BUCKET}/scheduled-sync/`,
     env: {
       AWS_REGION: process.env.AWS_REGION ?? 'eu-west-1',
       AWS_ACCESS_KEY_ID: 'local',

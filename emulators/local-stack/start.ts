@@ -158,6 +158,7 @@ async function scheduledStep(
   const sync = await coldStart<unknown, SyncSummary>('scheduled-sync.ts', 'demo', {
     TOKEN_VENDOR_FUNCTION: LOCAL_VENDOR_NAME,
     SYNC_SOURCE_URL: local.sourceUrl,
+    SYNC_REPORT_URL: local.reportUrl,
     SYNC_SOBJECT: 'Account',
     SYNC_EXTERNAL_ID_FIELD: 'Ext_Id__c',
   });
@@ -170,6 +171,22 @@ async function scheduledStep(
   );
   for (const f of summary.failures.slice(0, 5))
     console.log(`     ${f.ref} ${f.externalId ?? ''}  ${f.statusCode}: ${f.message}`);
+  if (summary.report) {
+    // The run report, read back from the S3 emulator as a user would read it from S3.
+    const report = await readS3Text(summary.report.failures);
+    const lines = report.trimEnd().split('\n');
+    console.log(
+      `   run report: ${summary.report.failures} (${lines.length - 1} failures), ${summary.report.summary}`,
+    );
+    for (const line of lines.slice(0, 4)) console.log(`     ${line}`);
+    if (lines.length - 1 !== summary.failed) {
+      problems.push(
+        `run report: expected ${summary.failed} failures in ${summary.report.failures}, found ${lines.length - 1}`,
+      );
+    }
+  } else {
+    problems.push('scheduled sync: no run report was written');
+  }
   const expectedFailures = Object.keys(SAMPLE_BAD_RECORDS).filter((i) => Number(i) < records).length;
   if (
     summary.failed !== expectedFailures ||
@@ -180,6 +197,19 @@ async function scheduledStep(
     );
   }
   return summary;
+}
+
+/** The text of an `s3://bucket/key` object, through the SDK and the emulator's endpoint. */
+async function readS3Text(url: string): Promise<string> {
+  const { GetObjectCommand, S3Client } = await import('@aws-sdk/client-s3');
+  const [, bucket = '', key = ''] = /^s3:\/\/([^/]+)\/(.+)$/.exec(url) ?? [];
+  const client = new S3Client({ forcePathStyle: true });
+  try {
+    const output = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    return (await output.Body?.transformToString('utf8')) ?? '';
+  } finally {
+    client.destroy();
+  }
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {

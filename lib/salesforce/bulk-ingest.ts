@@ -1,4 +1,5 @@
-import { failed, type MergedItem, type RecordOutcome } from '../record-outcome.js';
+import type { MergedItem, RecordOutcome } from '../record-outcome.js';
+import { failRest } from './bulk-results.js';
 import { BulkStreamWriter, type BulkStreamOptions } from './bulk-stream-writer.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
@@ -18,46 +19,18 @@ export async function upsertWithBulk(
   options: BulkUpsertOptions,
 ): Promise<RecordOutcome[]> {
   const outcomes: RecordOutcome[] = [];
-  const writer = new BulkStreamWriter(client, {
-    ...options,
-    emit: (outcome) => {
-      outcomes.push(outcome);
-    },
-  });
+  const emit = (outcome: RecordOutcome) => {
+    outcomes.push(outcome);
+  };
+  const writer = new BulkStreamWriter(client, { ...options, emit });
   for (const item of items) await writer.write(item);
   for (const job of await writer.end()) {
-    for (const refs of job.refs.values()) {
-      for (const ref of refs) {
-        outcomes.push(
-          failed(
-            ref,
-            'BULK_JOB_INCOMPLETE',
-            `Bulk job ${job.id} was still ${job.state} when time ran out; its records may or may not be written`,
-          ),
-        );
-      }
-    }
+    await failRest(
+      job.refs,
+      emit,
+      'BULK_JOB_INCOMPLETE',
+      `Bulk job ${job.id} was still ${job.state} when time ran out; its records may or may not be written`,
+    );
   }
   return outcomes;
-}
-
-/** `REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --`, Salesforce's sf__Error format. */
-export function parseBulkError(text: string | undefined): {
-  statusCode: string;
-  message: string;
-  fields?: string[] | undefined;
-} {
-  if (text === undefined)
-    return { statusCode: 'UNPROCESSED', message: 'Salesforce returned no result for this record' };
-  const match = /^([A-Z_]+):(.*?)(?::([A-Za-z0-9_.,\s]*))?\s*--\s*$/s.exec(text);
-  if (!match) return { statusCode: 'BULK_ROW_FAILED', message: text };
-  const fields = match[3]
-    ?.split(',')
-    .map((f) => f.trim())
-    .filter(Boolean);
-  return {
-    statusCode: match[1] ?? 'BULK_ROW_FAILED',
-    message: match[2] ?? '',
-    fields: fields?.length ? fields : undefined,
-  };
 }

@@ -1,10 +1,16 @@
 import { errorCode, errorMessage, failed, type RecordOutcome } from '../record-outcome.js';
-import { parseBulkError } from './bulk-ingest.js';
-import { bulkJob, type JobInfo } from './bulk-job.js';
+import { jobResults, type JobInfo, type ResultSet } from './bulk-job.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 /** Told each record's outcome, with its external ID; awaited, so a slow report slows the read. */
 export type OutcomeSink = (outcome: RecordOutcome, externalId: string) => void | Promise<void>;
+
+/** A result set to read: its name, the columns it is read for, and a row's outcome for one ref. */
+type ResultRead = [
+  set: ResultSet,
+  columns: string[],
+  outcome: (row: Record<string, string>, ref: string) => RecordOutcome,
+];
 
 /**
  * Reads a terminal job's results as streams and gives every record of the job exactly one
@@ -21,40 +27,34 @@ export async function collectJobOutcomes(
   refs: Map<string, string[]>,
   emit: OutcomeSink,
 ): Promise<void> {
-  const take = (row: Record<string, string>): [string, string[]] => {
-    const externalId = row[externalIdField] ?? '';
-    const found = refs.get(externalId) ?? [];
-    refs.delete(externalId);
-    return [externalId, found];
-  };
-  const ended = `Bulk job ${job.id} ended ${job.state}${job.errorMessage ? `: ${job.errorMessage}` : ''}`;
-  try {
-    for await (const row of bulkJob.results(client, job.id, 'successfulResults', [
-      'sf__Id',
-      'sf__Created',
-      externalIdField,
-    ])) {
-      const [externalId, found] = take(row);
-      const id = row.sf__Id ?? '';
-      for (const ref of found)
-        await emit({ ref, ok: true, id, created: row.sf__Created === 'true' }, externalId);
-    }
-    if (job.state !== 'JobComplete' || (job.numberRecordsFailed ?? 1) > 0) {
-      for await (const row of bulkJob.results(client, job.id, 'failedResults', [
-        'sf__Error',
-        externalIdField,
-      ])) {
-        const [externalId, found] = take(row);
+  const complete = job.state === 'JobComplete';
+  const notProcessed = `not processed: Bulk job ${job.id} ended ${job.state}${job.errorMessage ? `: ${job.errorMessage}` : ''}`;
+  const reads: ResultRead[] = [
+    [
+      'successfulResults',
+      ['sf__Id', 'sf__Created'],
+      (row, ref) => ({ ref, ok: true, id: row.sf__Id ?? '', created: row.sf__Created === 'true' }),
+    ],
+  ];
+  if (!complete || (job.numberRecordsFailed ?? 1) > 0) {
+    reads.push([
+      'failedResults',
+      ['sf__Error'],
+      (row, ref) => {
         const error = parseBulkError(row.sf__Error);
-        for (const ref of found)
-          await emit(failed(ref, error.statusCode, error.message, error.fields), externalId);
-      }
-    }
-    if (job.state !== 'JobComplete') {
-      for await (const row of bulkJob.results(client, job.id, 'unprocessedrecords', [externalIdField])) {
-        const [externalId, found] = take(row);
-        for (const ref of found)
-          await emit(failed(ref, 'UNPROCESSED', `not processed: ${ended}`), externalId);
+        return failed(ref, error.statusCode, error.message, error.fields);
+      },
+    ]);
+  }
+  if (!complete)
+    reads.push(['unprocessedrecords', [], (_row, ref) => failed(ref, 'UNPROCESSED', notProcessed)]);
+  try {
+    for (const [set, columns, outcome] of reads) {
+      for await (const row of jobResults(client, job.id, set, [...columns, externalIdField])) {
+        const externalId = row[externalIdField] ?? '';
+        const found = refs.get(externalId) ?? [];
+        refs.delete(externalId);
+        for (const ref of found) await emit(outcome(row, ref), externalId);
       }
     }
   } catch (error) {
@@ -66,12 +66,30 @@ export async function collectJobOutcomes(
     );
     return;
   }
-  await failRest(
-    refs,
-    emit,
-    'UNPROCESSED',
-    job.state === 'JobComplete' ? 'Salesforce returned no result for this record' : `not processed: ${ended}`,
-  );
+  await failRest(refs, emit, 'UNPROCESSED', complete ? NO_RESULT : notProcessed);
+}
+
+/** The failure message of a record that a finished job's results do not mention. */
+export const NO_RESULT = 'Salesforce returned no result for this record';
+
+/** `REQUIRED_FIELD_MISSING:Required fields are missing: [Name]:Name --`, Salesforce's sf__Error format. */
+export function parseBulkError(text: string | undefined): {
+  statusCode: string;
+  message: string;
+  fields?: string[] | undefined;
+} {
+  if (text === undefined) return { statusCode: 'UNPROCESSED', message: NO_RESULT };
+  const match = /^([A-Z_]+):(.*?)(?::([A-Za-z0-9_.,\s]*))?\s*--\s*$/s.exec(text);
+  if (!match) return { statusCode: 'BULK_ROW_FAILED', message: text };
+  const fields = match[3]
+    ?.split(',')
+    .map((f) => f.trim())
+    .filter(Boolean);
+  return {
+    statusCode: match[1] ?? 'BULK_ROW_FAILED',
+    message: match[2] ?? '',
+    fields: fields?.length ? fields : undefined,
+  };
 }
 
 /** Every record still in `refs` fails with the same reason. */

@@ -1,8 +1,16 @@
 import { BULK_MAX_JOB_BYTES, BULK_MAX_JOB_RECORDS } from '../constants.js';
-import { errorCode, errorMessage, failed, type MergedItem } from '../record-outcome.js';
+import { errorCode, errorMessage, type MergedItem } from '../record-outcome.js';
 import { csvRow } from '../csv.js';
 import { bulkRow, flatten } from './bulk-csv.js';
-import { bulkJob, TERMINAL_STATES, type WaitOptions } from './bulk-job.js';
+import {
+  abortJobQuietly,
+  closeJob,
+  createUpsertJob,
+  TERMINAL_STATES,
+  waitForJob,
+  type JobInfo,
+  type WaitOptions,
+} from './bulk-job.js';
 import { collectJobOutcomes, failRest, type OutcomeSink } from './bulk-results.js';
 import { JobUpload } from './bulk-upload.js';
 import type { SalesforceApi } from './salesforce-api.js';
@@ -93,12 +101,11 @@ export class BulkStreamWriter {
       line = job ? bulkRow(job.columns, row) : '';
     }
     if (!job) {
-      const broken = this.#broken ?? {
+      const { statusCode, message } = this.#broken ?? {
         statusCode: 'BULK_UNAVAILABLE',
         message: 'no Bulk job could be opened',
       };
-      for (const ref of item.refs)
-        await this.#options.emit(failed(ref, broken.statusCode, broken.message), externalId);
+      await failRest(new Map([[externalId, item.refs]]), this.#options.emit, statusCode, message);
       return;
     }
     job.keys.add(key);
@@ -129,8 +136,7 @@ export class BulkStreamWriter {
     const columns = [...new Set([...(last?.columns ?? []), ...fields])];
     let id: string | undefined;
     try {
-      id = (await bulkJob.createUpsert(this.#client, this.#options.sobject, this.#options.externalIdField))
-        .id;
+      id = (await createUpsertJob(this.#client, this.#options.sobject, this.#options.externalIdField)).id;
       const upload = new JobUpload(this.#client, id);
       const job: OpenJob = {
         id,
@@ -146,7 +152,7 @@ export class BulkStreamWriter {
       return job;
     } catch (error) {
       this.#current = undefined;
-      if (id !== undefined) await bulkJob.abortQuietly(this.#client, id);
+      if (id !== undefined) await abortJobQuietly(this.#client, id);
       this.#broken = { statusCode: errorCode(error), message: errorMessage(error) };
       return undefined;
     }
@@ -163,7 +169,7 @@ export class BulkStreamWriter {
     await this.#settlePrevious();
     if (this.#unfinished.length > 0) {
       // The job before is still running: closing this one could apply a later record first.
-      await bulkJob.abortQuietly(this.#client, job.id);
+      await abortJobQuietly(this.#client, job.id);
       await failRest(
         job.refs,
         this.#options.emit,
@@ -173,7 +179,7 @@ export class BulkStreamWriter {
       return;
     }
     try {
-      await bulkJob.close(this.#client, job.id);
+      await closeJob(this.#client, job.id);
     } catch (error) {
       await this.#failOpen(job, error);
       return;
@@ -185,33 +191,29 @@ export class BulkStreamWriter {
     const job = this.#previous;
     this.#previous = undefined;
     if (!job) return;
-    let info;
+    let info: JobInfo;
     try {
-      info = await bulkJob.wait(this.#client, job.id, this.#options);
-    } catch (error) {
-      info = { id: job.id, state: 'Unknown', errorMessage: errorMessage(error) };
-      this.#options.onJob?.({ id: job.id, state: info.state, records: job.records });
-      this.#unfinished.push({ id: job.id, state: info.state, records: job.records, refs: job.refs });
-      return;
+      info = await waitForJob(this.#client, job.id, this.#options);
+    } catch {
+      // Its state could not be read: its results are owed like those of a job still running.
+      info = { id: job.id, state: 'Unknown' };
     }
-    this.#options.onJob?.({ id: job.id, state: info.state, records: job.records });
+    const { id, records, refs } = job;
+    this.#options.onJob?.({ id, state: info.state, records });
     if (!TERMINAL_STATES.has(info.state)) {
-      this.#unfinished.push({ id: job.id, state: info.state, records: job.records, refs: job.refs });
+      this.#unfinished.push({ id, state: info.state, records, refs });
       return;
     }
-    await collectJobOutcomes(this.#client, info, this.#options.externalIdField, job.refs, this.#options.emit);
+    await collectJobOutcomes(this.#client, info, this.#options.externalIdField, refs, this.#options.emit);
   }
 
   /** A job that could not be sent: abort it, fail its records unsent, and send no more. */
   async #failOpen(job: OpenJob, error: unknown): Promise<void> {
     if (this.#current === job) this.#current = undefined;
-    await bulkJob.abortQuietly(this.#client, job.id);
-    this.#broken ??= { statusCode: errorCode(error), message: errorMessage(error) };
-    await failRest(
-      job.refs,
-      this.#options.emit,
-      errorCode(error),
-      `not written: Bulk job ${job.id}: ${errorMessage(error)}`,
-    );
+    await abortJobQuietly(this.#client, job.id);
+    const statusCode = errorCode(error);
+    const message = errorMessage(error);
+    this.#broken ??= { statusCode, message };
+    await failRest(job.refs, this.#options.emit, statusCode, `not written: Bulk job ${job.id}: ${message}`);
   }
 }

@@ -1,5 +1,5 @@
 import { BULK_UPLOAD_CHUNK_BYTES } from '../constants.js';
-import { bulkJob } from './bulk-job.js';
+import { uploadJobData } from './bulk-job.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 /**
@@ -35,7 +35,7 @@ export class JobUpload {
       },
       new ByteLengthQueuingStrategy({ highWaterMark: BULK_UPLOAD_CHUNK_BYTES }),
     );
-    this.#sent = bulkJob.upload(client, jobId, this.#stream).catch((error: unknown) => {
+    this.#sent = uploadJobData(client, jobId, this.#stream).catch((error: unknown) => {
       this.#fail(error);
       throw error;
     });

@@ -11,7 +11,6 @@ import {
   RequestLimitExceededError,
   SalesforceApiError,
   SalesforceUnavailableError,
-  type SalesforceErrorItem,
 } from '../errors.js';
 import { withRetries, type RetryPolicy } from '../retry.js';
 import type { TokenProvider } from '../token/caching-token-provider.js';
@@ -67,11 +66,11 @@ export interface RestResponse<T> {
 /** Session errors that a new token cannot cure (salesforce-behaviour.md §5; jsforce `isSessionExpired`). */
 const NOT_REFRESHABLE = 'This session is not valid for use with the REST API';
 
-class SessionExpired extends Error {
-  constructor(readonly errors: SalesforceErrorItem[]) {
-    super('Session expired or invalid');
-  }
-}
+/** A 401 that a new token can cure: the session ended (INVALID_SESSION_ID), not a refusal of it. */
+const sessionExpired = (error: unknown): boolean =>
+  error instanceof SalesforceApiError &&
+  error.status === 401 &&
+  error.errors.some((e) => e.errorCode === 'INVALID_SESSION_ID' && e.message !== NOT_REFRESHABLE);
 
 /**
  * A small REST client over the platform's fetch. It adds the bearer token, refreshes it once
@@ -127,27 +126,23 @@ export class SalesforceRestClient implements SalesforceApi {
     let refreshed = false;
     // One send, and once per request, a send with a new token after 401 INVALID_SESSION_ID: that
     // second send is not a transient-failure retry, so it is made even with `retry: false` (the
-    // refused request had no effect).
-    try {
-      return await withRetries(
-        async () => {
-          try {
-            return await this.#send<T>(method, path, request, token);
-          } catch (error) {
-            if (!(error instanceof SessionExpired) || refreshed) throw error;
-          }
-          refreshed = true;
-          token = await this.#options.tokens.refreshToken(token.accessToken, {
-            deadline: this.#options.deadline?.(),
-          });
-          return this.#send<T>(method, path, request, token);
-        },
-        request.retry === false || typeof request.body === 'object' ? this.#once : this.#retries,
-      );
-    } catch (error) {
-      // A session refused again after the refresh reaches the caller as a typed error.
-      throw error instanceof SessionExpired ? sessionError(method, path, error) : error;
-    }
+    // refused request had no effect). A session refused again after the refresh reaches the
+    // caller as the 401's SalesforceApiError, which is never retried.
+    return withRetries(
+      async () => {
+        try {
+          return await this.#send<T>(method, path, request, token);
+        } catch (error) {
+          if (!sessionExpired(error) || refreshed) throw error;
+        }
+        refreshed = true;
+        token = await this.#options.tokens.refreshToken(token.accessToken, {
+          deadline: this.#options.deadline?.(),
+        });
+        return this.#send<T>(method, path, request, token);
+      },
+      request.retry === false || typeof request.body === 'object' ? this.#once : this.#retries,
+    );
   }
 
   async #send<T>(
@@ -223,12 +218,6 @@ export class SalesforceRestClient implements SalesforceApi {
       };
     }
     const errors = parseErrorBody(text);
-    if (
-      status === 401 &&
-      errors.some((e) => e.errorCode === 'INVALID_SESSION_ID' && e.message !== NOT_REFRESHABLE)
-    ) {
-      throw new SessionExpired(errors);
-    }
     if (status === 403 && errors.some((e) => e.errorCode === 'REQUEST_LIMIT_EXCEEDED')) {
       throw RequestLimitExceededError.fromResponse(method, path, status, errors);
     }
@@ -274,10 +263,6 @@ function parseSuccess(
       { status },
     );
   }
-}
-
-function sessionError(method: string, path: string, error: SessionExpired): SalesforceApiError {
-  return SalesforceApiError.fromResponse(method, path, 401, error.errors);
 }
 
 function noTimeLeft(method: string, path: string): DeadlineExceededError {

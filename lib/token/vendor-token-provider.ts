@@ -52,6 +52,7 @@ async function invokeVendor(
 ): Promise<SalesforceToken> {
   // The vendor's event (see vendor-request.ts): `{}`, or a refresh naming the refused token.
   const event = reason.refresh ? { forceRefresh: true, staleToken: reason.staleToken } : {};
+  const vendor = `Token vendor "${functionName}"`;
   let output;
   try {
     output = await client.send(
@@ -68,7 +69,7 @@ async function invokeVendor(
     // Out of time, not a broken vendor: the same code the caller's own wait ends with.
     if (signal?.aborted) {
       throw new DeadlineExceededError(
-        `Token vendor "${functionName}" had not answered by the deadline of the call that invoked it; the invoke was abandoned`,
+        `${vendor} had not answered by the deadline of the call that invoked it; the invoke was abandoned`,
         undefined,
         { cause: error },
       );
@@ -84,13 +85,13 @@ async function invokeVendor(
     const { errorType, errorMessage } = (payload ?? {}) as { errorType?: unknown; errorMessage?: unknown };
     const type = typeof errorType === 'string' ? errorType : output.FunctionError;
     const message = typeof errorMessage === 'string' ? errorMessage : 'no error message';
-    throw new TokenVendorError(`Token vendor "${functionName}" failed: ${type}: ${message}`, {
+    throw new TokenVendorError(`${vendor} failed: ${type}: ${message}`, {
       vendorErrorType: type,
     });
   }
   const token = asToken(payload);
   if (!token) {
-    throw new TokenVendorError(`Token vendor "${functionName}" answered without a valid token response`);
+    throw new TokenVendorError(`${vendor} answered without a valid token response`);
   }
   return token;
 }

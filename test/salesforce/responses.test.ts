@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBulkError } from '../../lib/salesforce/bulk-ingest.js';
+import { parseBulkError } from '../../lib/salesforce/bulk-results.js';
 import { parseLimitInfo } from '../../lib/salesforce/limit-info.js';
 import { parseErrorBody, retryAfterMs } from '../../lib/salesforce/rest-responses.js';
 

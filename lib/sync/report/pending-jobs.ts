@@ -1,8 +1,8 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { errorCode, errorMessage } from '../../record-outcome.js';
 import { csvRecords, csvRow } from '../../csv.js';
-import { bulkJob, TERMINAL_STATES } from '../../salesforce/bulk-job.js';
-import { collectJobOutcomes, failRest, type OutcomeSink } from '../../salesforce/bulk-results.js';
+import { jobInfo, TERMINAL_STATES } from '../../salesforce/bulk-job.js';
+import { collectJobOutcomes, failRest, NO_RESULT, type OutcomeSink } from '../../salesforce/bulk-results.js';
 import type { UnfinishedJob } from '../../salesforce/bulk-stream-writer.js';
 import type { SalesforceApi } from '../../salesforce/salesforce-api.js';
 import type { PendingJob } from './run-state.js';
@@ -72,7 +72,7 @@ export async function collectPendingJobs(
   for (const job of jobs) {
     let info;
     try {
-      info = await bulkJob.info(client, job.id);
+      info = await jobInfo(client, job.id);
     } catch {
       result.stillPending.push(job);
       continue;
@@ -95,7 +95,7 @@ export async function collectPendingJobs(
       );
     } else {
       await collectJobOutcomes(client, info, job.externalIdField, refs, emit);
-      await failRest(refs, emit, 'UNPROCESSED', 'Salesforce returned no result for this record');
+      await failRest(refs, emit, 'UNPROCESSED', NO_RESULT);
     }
     result.collected.push({ ...job, state: info.state });
   }
