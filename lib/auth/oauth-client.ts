@@ -6,7 +6,7 @@ import {
   LOGIN_RETRY_MIN_DELAY_MS,
   TOKEN_ENDPOINT_PATH,
 } from '../constants.js';
-import { DeadlineExceededError, SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
+import { SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
 import { tryParseJson } from '../json.js';
 import { withRetries } from '../retry.js';
 import { hintFor } from './oauth-error-hints.js';
@@ -54,7 +54,7 @@ export interface TokenRequestOptions {
  *
  * `buildForm` runs once per attempt, so each attempt can carry a freshly signed assertion
  * (a replayed `jti` would be refused). An aborted `signal` (a caller's deadline) cuts off the
- * attempt in flight and the retries, and the call rejects with `DeadlineExceededError`.
+ * attempt in flight and the retries; the call rejects with that attempt's error.
  */
 export async function requestToken(
   loginUrl: string,
@@ -63,23 +63,14 @@ export async function requestToken(
   signal?: AbortSignal,
 ): Promise<TokenResponse> {
   const endpoint = `${loginUrl}${TOKEN_ENDPOINT_PATH}`;
-  try {
-    return await withRetries(() => attempt(endpoint, buildForm, options, signal), {
-      maxAttempts: options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS,
-      minDelayMs: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
-      maxDelayMs: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
-      // Nothing is retried once the deadline of the call that started the login has passed.
-      retryAfter: (error) =>
-        !signal?.aborted && error instanceof SalesforceUnavailableError ? 0 : undefined,
-    });
-  } catch (error) {
-    if (!signal?.aborted) throw error;
-    throw new DeadlineExceededError(
-      `Token request to ${endpoint} abandoned: the deadline of the call that started it has passed`,
-      undefined,
-      { cause: error },
-    );
-  }
+  // Nothing is retried once the deadline of the call that started the login has passed: the
+  // last attempt's error (cut off by the signal) is the answer.
+  return withRetries(() => attempt(endpoint, buildForm, options, signal), {
+    maxAttempts: options.maxAttempts ?? DEFAULT_LOGIN_MAX_ATTEMPTS,
+    minDelayMs: options.minDelayMs ?? LOGIN_RETRY_MIN_DELAY_MS,
+    maxDelayMs: options.maxDelayMs ?? LOGIN_RETRY_MAX_DELAY_MS,
+    retryAfter: (error) => (!signal?.aborted && error instanceof SalesforceUnavailableError ? 0 : undefined),
+  });
 }
 
 async function attempt(
@@ -96,7 +87,10 @@ async function attempt(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: await buildForm(),
-      signal: withTimeout(signal, options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
+      signal: AbortSignal.any([
+        AbortSignal.timeout(options.timeoutMs ?? DEFAULT_LOGIN_TIMEOUT_MS),
+        ...(signal ? [signal] : []),
+      ]),
     });
     status = response.status;
     text = await response.text();
@@ -137,11 +131,6 @@ async function attempt(
     status,
     hint: 'check that loginUrl is the Salesforce login host or My Domain URL, with no path',
   });
-}
-
-function withTimeout(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
 }
 
 function describeNetworkError(error: unknown): string {

@@ -1,6 +1,10 @@
-import { DEFAULT_REFRESH_MARGIN_SECONDS, TOKEN_REFRESH_BACKOFF_MS } from '../constants.js';
+import {
+  DEADLINE_SAFETY_MS,
+  DEFAULT_REFRESH_MARGIN_SECONDS,
+  TOKEN_REFRESH_BACKOFF_MS,
+} from '../constants.js';
 import type { SalesforceToken } from './salesforce-token.js';
-import { cutoffOf, noTokenInTime, SharedLoad } from './shared-load.js';
+import { SharedLoad, tooLate } from './shared-load.js';
 
 /** Options of one {@link TokenProvider} call. */
 export interface TokenCallOptions {
@@ -43,8 +47,8 @@ export type LoadReason = { refresh: false } | { refresh: true; staleToken?: stri
 export interface LoadOptions {
   /**
    * Aborted at the deadline (less the safety margin) of the call that started the load, if it
-   * had one: the loader abandons its request then (an invoke, a login) and rejects with
-   * `DeadlineExceededError`.
+   * had one: the loader should abandon its request then (an invoke, a login). Its callers get
+   * `DeadlineExceededError` whatever it rejects with.
    */
   signal?: AbortSignal | undefined;
 }
@@ -133,18 +137,12 @@ export class CachingTokenProvider implements TokenProvider {
    * token cause one login. Without `staleToken`, a new login is made (or an in-flight one joined).
    */
   async refreshToken(staleToken?: string, options: TokenCallOptions = {}): Promise<SalesforceToken> {
-    // A load under way is joined (whatever started it): it will not return the stale token.
-    if (this.#inFlight) return this.#shared({ refresh: true, staleToken }, options.deadline);
     const token = this.#token;
-    if (
-      staleToken !== undefined &&
-      token &&
-      token.accessToken !== staleToken &&
-      this.#now() < token.expiresAt
-    ) {
-      return token;
+    // A load under way is joined (whatever started it): it will not return the stale token.
+    if (!this.#inFlight && staleToken !== undefined && token) {
+      if (token.accessToken !== staleToken && this.#now() < token.expiresAt) return token;
+      if (token.accessToken === staleToken) this.#token = undefined;
     }
-    if (staleToken !== undefined && token?.accessToken === staleToken) this.#token = undefined;
     return this.#shared({ refresh: true, staleToken }, options.deadline);
   }
 
@@ -152,28 +150,25 @@ export class CachingTokenProvider implements TokenProvider {
    * Joins the load under way, or starts one (abandoned at this caller's deadline, if it has one),
    * and waits for it until this caller's own deadline at most.
    */
-  #shared(reason: LoadReason, deadline: number | undefined): Promise<SalesforceToken> {
-    const cutoff = cutoffOf(deadline);
-    if (cutoff !== undefined && cutoff <= Date.now()) return Promise.reject(noTokenInTime());
+  #shared(reason: LoadReason, deadline = Infinity): Promise<SalesforceToken> {
+    const cutoff = deadline - DEADLINE_SAFETY_MS;
+    if (cutoff <= Date.now()) return Promise.reject(tooLate());
     this.#inFlight ??= this.#start(reason, cutoff);
     return this.#inFlight.wait(cutoff);
   }
 
-  #start(reason: LoadReason, cutoff: number | undefined): SharedLoad<SalesforceToken> {
-    const forget = () => {
-      if (this.#inFlight === load) this.#inFlight = undefined;
-    };
+  #start(reason: LoadReason, cutoff: number): SharedLoad<SalesforceToken> {
     const load = new SharedLoad<SalesforceToken>(
       cutoff,
       (signal) =>
-        this.#load(reason, { signal })
-          .then((token) => {
-            // An abandoned load's late token is not kept: a newer load may have replaced it.
-            if (!signal?.aborted) this.#token = token;
-            return token;
-          })
-          .finally(forget),
-      forget,
+        this.#load(reason, { signal }).then((token) => {
+          // An abandoned load's late token is not kept: a newer load may have replaced it.
+          if (!signal?.aborted) this.#token = token;
+          return token;
+        }),
+      () => {
+        if (this.#inFlight === load) this.#inFlight = undefined;
+      },
     );
     return load;
   }

@@ -1,88 +1,55 @@
-import { DEADLINE_SAFETY_MS } from '../constants.js';
 import { DeadlineExceededError } from '../errors.js';
 
 /**
  * One token load shared by every caller that joins it while it runs, each waiting until its own
- * cutoff at most (its deadline less `DEADLINE_SAFETY_MS`). A load started with a cutoff is
- * abandoned then: `onAbandoned` runs first (so that nobody joins it any more), its signal aborts
- * (the loader's request with it), and every caller still waiting is let go at once, whether or
- * not the loader honours the signal.
+ * cutoff (its deadline less `DEADLINE_SAFETY_MS`) or the load's, whichever comes first. A load
+ * started with a cutoff is abandoned then: its signal aborts (and the loader's request with it),
+ * and every caller still waiting is let go. `onDone` runs when the load settles or is abandoned,
+ * before any waiter hears of it, so nobody joins a load that is over.
  */
 export class SharedLoad<T> {
+  readonly #cutoff: number;
+  readonly #onDone: () => void;
   readonly #result: Promise<T>;
-  readonly #cutoff: number | undefined;
-  readonly #signal: AbortSignal | undefined;
 
-  constructor(
-    cutoff: number | undefined,
-    start: (signal: AbortSignal | undefined) => Promise<T>,
-    onAbandoned: () => void,
-  ) {
+  /** `cutoff`: epoch ms, `Infinity` for a load that is never abandoned (and gets no signal). */
+  constructor(cutoff: number, start: (signal: AbortSignal | undefined) => Promise<T>, onDone: () => void) {
     this.#cutoff = cutoff;
-    const controller = cutoff === undefined ? undefined : new AbortController();
-    this.#signal = controller?.signal;
-    this.#result = start(this.#signal);
+    this.#onDone = onDone;
+    // Clamped: the clock may have passed the cutoff since the caller checked it.
+    const signal = cutoff < Infinity ? AbortSignal.timeout(Math.max(0, cutoff - Date.now())) : undefined;
+    this.#result = start(signal)
+      .catch((error: unknown) => {
+        // Whatever an aborted loader rejects with, its waiters learn it was out of time.
+        throw signal?.aborted ? tooLate() : error;
+      })
+      .finally(onDone);
     // Every caller may have stopped waiting before the load fails: its error then has nobody to
     // go to, and must not surface as an unhandled rejection. Each waiter still gets it.
     this.#result.catch(() => undefined);
-    if (controller && cutoff !== undefined) {
-      // One timer, ours: the order of "forget, abort, let the waiters go" is then certain.
-      const timer = setTimeout(() => {
-        onAbandoned();
-        controller.abort(loadAbandoned());
-      }, cutoff - Date.now());
-      const clear = () => {
-        clearTimeout(timer);
-      };
-      this.#result.then(clear, clear);
-    }
   }
 
-  /** The load's result, or `DeadlineExceededError` at `cutoff` (epoch ms) or when it is abandoned. */
-  wait(cutoff: number | undefined): Promise<T> {
-    const signal = this.#signal;
-    const loadCutoff = this.#cutoff;
-    // A caller with no earlier cutoff than the load's is let go by the load's abandonment.
-    const ownTimer = cutoff !== undefined && (loadCutoff === undefined || cutoff < loadCutoff);
-    if (!ownTimer && !signal) return this.#result;
+  /** The load's result, or `DeadlineExceededError` at `cutoff` (epoch ms) or the load's own. */
+  wait(cutoff: number): Promise<T> {
+    const until = Math.min(cutoff, this.#cutoff);
+    if (until === Infinity) return this.#result;
     let timer: NodeJS.Timeout | undefined;
-    let onAbandoned: (() => void) | undefined;
-    const cut = new Promise<never>((_resolve, reject) => {
-      // The caller whose deadline it was is out of time; one that had more time lost the load.
-      onAbandoned = () => {
-        reject(
-          cutoff !== undefined && loadCutoff !== undefined && cutoff <= loadCutoff
-            ? noTokenInTime()
-            : loadAbandoned(),
-        );
-      };
-      signal?.addEventListener('abort', onAbandoned, { once: true });
-      if (ownTimer) {
+    return Promise.race([
+      this.#result,
+      new Promise<never>((_resolve, reject) => {
         timer = setTimeout(() => {
-          reject(noTokenInTime());
-        }, cutoff - Date.now());
-      }
-    });
-    return Promise.race([this.#result, cut]).finally(() => {
+          // The load's own cutoff: it is abandoned, whichever of its waiters notices first.
+          if (until === this.#cutoff) this.#onDone();
+          reject(tooLate());
+        }, until - Date.now());
+      }),
+    ]).finally(() => {
       clearTimeout(timer);
-      if (onAbandoned) signal?.removeEventListener('abort', onAbandoned);
     });
   }
 }
 
-/** The time by which a caller with this deadline stops waiting; undefined without a deadline. */
-export function cutoffOf(deadline: number | undefined): number | undefined {
-  return deadline !== undefined && Number.isFinite(deadline) ? deadline - DEADLINE_SAFETY_MS : undefined;
-}
-
-export function noTokenInTime(): DeadlineExceededError {
-  return new DeadlineExceededError(
-    `No Salesforce token before the deadline (the last ${DEADLINE_SAFETY_MS} ms are kept back)`,
-  );
-}
-
-function loadAbandoned(): DeadlineExceededError {
-  return new DeadlineExceededError(
-    'No Salesforce token: the request for one was abandoned at the deadline of the call that started it',
-  );
+/** A caller's wait for a token (its own load, or the one it joined) reached its deadline. */
+export function tooLate(): DeadlineExceededError {
+  return new DeadlineExceededError('No Salesforce token before the deadline');
 }
