@@ -251,6 +251,11 @@ export class SalesforceEmulator {
     this.#bulk.release();
   }
 
+  /** The state of an ingest job (`Open`, `InProgress`, `JobComplete`, ...), or undefined for an unknown id. */
+  bulkJobState(id: string): string | undefined {
+    return this.#bulk.all.find((job) => job.id === id)?.state;
+  }
+
   injectFault(fault: SalesforceFault): void {
     this.#faults.add(fault, fault.times ?? 1);
   }

@@ -3,7 +3,7 @@
 // the deadline collected and reported by the next run.
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import type { SyncSummary } from '../../lib/sync/scheduled-sync.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
@@ -116,6 +116,11 @@ describe('scheduled-sync with SYNC_REPORT_URL', () => {
     ]);
 
     stack.salesforce.releaseBulkJobs();
+    // Released jobs are processed after the emulator's processing delay: wait for that, not a time.
+    const jobId = first.pendingJobs[0]?.id ?? '';
+    await vi.waitFor(() => {
+      expect(stack.salesforce.bulkJobState(jobId)).toBe('JobComplete');
+    });
     // The next run reads the same source again (upserts are idempotent) after collecting the job.
     const second = await (await scheduledSync(env))();
     expect(second.collected).toMatchObject({
