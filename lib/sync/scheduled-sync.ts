@@ -102,7 +102,7 @@ async function syncAndReport(
   const reserveMs = options.reserveMs ?? Math.min(SYNC_DEADLINE_RESERVE_MS, client.remainingMs() / 4);
   const runId = options.runId ?? newRunId(started, randomUUID());
   const reporting = options.reportTo
-    ? (await import('./report/run-reporting.js')).openRunReporting(options.reportTo, runId, options.s3)
+    ? await (await import('./report/run-reporting.js')).openRunReporting(options.reportTo, runId, options.s3)
     : undefined;
   const tally = new SyncTally(reporting ? (failure) => reporting.report.addFailure(failure) : undefined);
 

@@ -1,8 +1,8 @@
-import { S3Client } from '@aws-sdk/client-s3';
-import { readS3SourceEnv } from '../../env.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3Location } from '../../s3-location.js';
+import { defaultS3Client } from '../s3-client.js';
 import { RunReport } from './run-report.js';
 import { RunStateStore } from './run-state.js';
-import type { S3Location } from '../../s3-location.js';
 
 export { collectPendingJobs, saveUnfinishedJobs } from './pending-jobs.js';
 
@@ -14,15 +14,18 @@ export interface RunReporting {
   state: RunStateStore;
 }
 
-let defaultClient: S3Client | undefined;
-
 /**
  * Opens a run's report objects. Loaded on demand by the scheduled sync (this module is the
  * only one that needs `@aws-sdk/client-s3` for reports), so a run without `SYNC_REPORT_URL`
  * never loads it.
  */
-export function openRunReporting(location: S3Location, runId: string, s3?: S3Client): RunReporting {
-  const client = s3 ?? (defaultClient ??= new S3Client({ forcePathStyle: readS3SourceEnv().forcePathStyle }));
+export async function openRunReporting(
+  location: S3Location,
+  runId: string,
+  s3?: S3Client,
+): Promise<RunReporting> {
+  // The container's one client, shared with the source reader, unless the caller gives its own.
+  const client = s3 ?? (await defaultS3Client());
   return {
     s3: client,
     location,

@@ -3,13 +3,11 @@
 // opened only when the one before it has been read.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
 import type { S3Client } from '@aws-sdk/client-s3';
-import { ConfigurationError, SourceReadError } from '../../errors.js';
-import { readS3SourceEnv } from '../../env.js';
+import { SourceReadError } from '../../errors.js';
 import type { SourceLocation } from '../../source-location.js';
 import type { ReadClock } from './limits.js';
+import { defaultS3Client, loadS3Sdk, type S3Sdk } from '../s3-client.js';
 import type { SourceObject } from './types.js';
-
-type S3Sdk = typeof import('@aws-sdk/client-s3');
 
 export interface S3ReadOptions {
   clock: ReadClock;
@@ -19,30 +17,9 @@ export interface S3ReadOptions {
   pageSize?: number | undefined;
 }
 
-let sdk: Promise<S3Sdk> | undefined;
-let defaultClient: S3Client | undefined;
-
-/**
- * `@aws-sdk/client-s3` is an optional peer dependency, loaded on the first S3 read: code that
- * reads only https sources needs none. The Lambda runtime provides it.
- */
-async function loadSdk(): Promise<S3Sdk> {
-  sdk ??= import('@aws-sdk/client-s3').catch((error: unknown) => {
-    sdk = undefined;
-    throw new ConfigurationError(
-      'An s3:// sync source needs @aws-sdk/client-s3: npm install @aws-sdk/client-s3',
-      undefined,
-      { cause: error },
-    );
-  });
-  return sdk;
-}
-
 async function clientFor(options: S3ReadOptions): Promise<{ client: S3Client; sdk: S3Sdk }> {
-  const loaded = await loadSdk();
-  if (options.s3) return { client: options.s3, sdk: loaded };
-  defaultClient ??= new loaded.S3Client({ forcePathStyle: readS3SourceEnv().forcePathStyle });
-  return { client: defaultClient, sdk: loaded };
+  const sdk = await loadS3Sdk();
+  return { client: options.s3 ?? (await defaultS3Client()), sdk };
 }
 
 /** The objects of an S3 location, each opened in turn. */
