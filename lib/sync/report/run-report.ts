@@ -1,4 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { csvRow } from '../../csv.js';
 import type { S3Location } from '../../s3-location.js';
 import { S3ObjectWriter } from './s3-object-writer.js';
 
@@ -21,10 +22,7 @@ export interface RunReportOptions {
   partBytes?: number | undefined;
 }
 
-const HEADER = 'ref,externalId,statusCode,message,fields\n';
-
-/** RFC 4180: every field quoted, quotes doubled, so commas and newlines in messages stay in their cell. */
-const quote = (value: string): string => `"${value.replaceAll('"', '""')}"`;
+const HEADER = csvRow(['ref', 'externalId', 'statusCode', 'message', 'fields']);
 
 /**
  * The objects one scheduled run leaves under `SYNC_REPORT_URL`: `runs/<runId>/failures.csv`,
@@ -65,16 +63,15 @@ export class RunReport {
   }
 
   async addFailure(failure: ReportedFailure): Promise<void> {
-    const line = [
+    // RFC 4180 (lib/csv.ts, the Bulk uploads' writer): commas and newlines in messages stay in their cell.
+    const line = csvRow([
       failure.ref,
       failure.externalId ?? '',
       failure.statusCode,
       failure.message,
       (failure.fields ?? []).join(','),
-    ]
-      .map(quote)
-      .join(',');
-    await this.#failures.write(`${this.#start()}${line}\n`);
+    ]);
+    await this.#failures.write(`${this.#start()}${line}`);
     this.#failed += 1;
   }
 
