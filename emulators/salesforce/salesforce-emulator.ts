@@ -253,7 +253,7 @@ export class SalesforceEmulator {
 
   /** The state of an ingest job (`Open`, `InProgress`, `JobComplete`, ...), or undefined for an unknown id. */
   bulkJobState(id: string): string | undefined {
-    return this.#bulk.all.find((job) => job.id === id)?.state;
+    return this.#bulk.get(id)?.state;
   }
 
   injectFault(fault: SalesforceFault): void {
