@@ -160,7 +160,7 @@ async function syncAndReport(
         read += 1;
         lastRef = entry.ref;
         if ('error' in entry) {
-          await tally.add(failed(entry.ref, 'INVALID_JSON', `source ${entry.ref} ${entry.error}`));
+          await tally.add(failed(entry.ref, entry.code, `source ${entry.ref} ${entry.error}`));
           continue;
         }
         const record = recordSchema.safeParse(entry.value);

@@ -62,16 +62,16 @@ function parseLine(bytes: Buffer, ref: string, maxDepth: number): SourceEntry | 
   try {
     text = utf8.decode(bytes);
   } catch {
-    return { ref, error: 'is not valid UTF-8' };
+    return { ref, code: 'INVALID_JSON', error: 'is not valid UTF-8' };
   }
   if (text.trim() === '') return undefined;
-  if (nestsDeeperThan(text, maxDepth)) return { ref, error: `nests deeper than ${maxDepth} levels` };
+  if (nestsDeeperThan(text, maxDepth)) return { ref, code: 'INVALID_JSON', error: `nests deeper than ${maxDepth} levels` };
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     // SyntaxError's message quotes the line: never passed on.
-    return { ref, error: 'is not valid JSON' };
+    return { ref, code: 'INVALID_JSON', error: 'is not valid JSON' };
   }
-  return hasProtoKey(value) ? { ref, error: 'has a "__proto__" key, which is not allowed' } : { ref, value };
+  return hasProtoKey(value) ? { ref, code: 'INVALID_JSON', error: 'has a "__proto__" key, which is not allowed' } : { ref, value };
 }
