@@ -1,5 +1,6 @@
 import { errorCode, errorMessage, failed, type RecordOutcome } from '../record-outcome.js';
 import { jobResults, type JobInfo, type ResultSet } from './bulk-job.js';
+import { refList, type RefsByExternalId } from './job-refs.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 /** Told each record's outcome, with its external ID; awaited, so a slow report slows the read. */
@@ -24,7 +25,7 @@ export async function collectJobOutcomes(
   client: SalesforceApi,
   job: JobInfo,
   externalIdField: string,
-  refs: Map<string, string[]>,
+  refs: RefsByExternalId,
   emit: OutcomeSink,
 ): Promise<void> {
   const complete = job.state === 'JobComplete';
@@ -52,7 +53,7 @@ export async function collectJobOutcomes(
     for (const [set, columns, outcome] of reads) {
       for await (const row of jobResults(client, job.id, set, [...columns, externalIdField])) {
         const externalId = row[externalIdField] ?? '';
-        const found = refs.get(externalId) ?? [];
+        const found = refList(refs.get(externalId));
         refs.delete(externalId);
         for (const ref of found) await emit(outcome(row, ref), externalId);
       }
@@ -94,13 +95,13 @@ export function parseBulkError(text: string | undefined): {
 
 /** Every record still in `refs` fails with the same reason. */
 export async function failRest(
-  refs: Map<string, string[]>,
+  refs: RefsByExternalId,
   emit: OutcomeSink,
   statusCode: string,
   message: string,
 ): Promise<void> {
   for (const [externalId, found] of refs) {
-    for (const ref of found) await emit(failed(ref, statusCode, message), externalId);
+    for (const ref of refList(found)) await emit(failed(ref, statusCode, message), externalId);
   }
   refs.clear();
 }

@@ -45,13 +45,13 @@ export class AutoWriter {
   }
 
   async write(item: SyncItem): Promise<void> {
-    if (this.#bulk) return this.#bulk.write(this.#merged(item));
+    if (this.#bulk) return this.#bulk.write(item);
     this.#held.push(item);
     if (this.#held.length <= this.#threshold) return;
     this.#bulk = new BulkStreamWriter(this.#client, this.#options);
     const held = this.#held;
     this.#held = [];
-    for (const one of held) await this.#bulk.write(this.#merged(one));
+    for (const one of held) await this.#bulk.write(one);
   }
 
   async end(): Promise<AutoWriterResult> {
@@ -69,10 +69,5 @@ export class AutoWriter {
     );
     for (const outcome of outcomes) await this.#options.emit(outcome, externalIds.get(outcome.ref) ?? '');
     return { api: 'collections', unfinished: [] };
-  }
-
-  #merged(item: SyncItem) {
-    const externalId = String(item.record[this.#options.externalIdField]);
-    return { externalId: externalId.toLowerCase(), refs: [item.ref], record: item.record };
   }
 }

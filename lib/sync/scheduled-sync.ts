@@ -7,7 +7,7 @@ import { failed } from '../record-outcome.js';
 import { failRest } from '../salesforce/bulk-results.js';
 import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { AutoWriter } from './auto-writer.js';
-import { describeRecordIssues, externalIdOf, recordSchema } from './record-schema.js';
+import { describeRecordProblems, externalIdOf, validateRecord, type SyncRecord } from './validate-record.js';
 import type { PendingJob } from './report/run-state.js';
 import type { S3Location } from '../s3-location.js';
 import { newRunId } from './run-id.js';
@@ -163,12 +163,17 @@ async function syncAndReport(
           await tally.add(failed(entry.ref, entry.code, `source ${entry.ref} ${entry.error}`));
           continue;
         }
-        const record = recordSchema.safeParse(entry.value);
-        if (!record.success) {
-          await tally.add(failed(entry.ref, 'INVALID_RECORD', describeRecordIssues(record.error)));
+        // The hand validator, not the zod schema built on it: the same rules and messages, without
+        // a parse result and context per record (a fifth of the Collections path's time at 100,000).
+        const problems = validateRecord(entry.value);
+        if (problems.length > 0) {
+          await tally.add(
+            failed(entry.ref, 'INVALID_RECORD', describeRecordProblems(problems, 'body', false)),
+          );
           continue;
         }
-        const externalId = externalIdOf(record.data, externalIdField);
+        const record = entry.value as SyncRecord;
+        const externalId = externalIdOf(record, externalIdField);
         if (externalId === undefined) {
           await tally.add(
             failed(entry.ref, 'MISSING_EXTERNAL_ID', `no value for ${externalIdField}`, [externalIdField]),
@@ -176,7 +181,7 @@ async function syncAndReport(
           );
           continue;
         }
-        if (!options.dryRun) await writer.write({ ref: entry.ref, record: record.data });
+        if (!options.dryRun) await writer.write({ ref: entry.ref, record });
       }
     } catch (error) {
       // Nothing read: nothing to write or report but the error itself.

@@ -4,6 +4,7 @@ import { csvRecords, csvRow } from '../../csv.js';
 import { jobInfo, TERMINAL_STATES } from '../../salesforce/bulk-job.js';
 import { collectJobOutcomes, failRest, NO_RESULT, type OutcomeSink } from '../../salesforce/bulk-results.js';
 import type { UnfinishedJob } from '../../salesforce/bulk-stream-writer.js';
+import { refList } from '../../salesforce/job-refs.js';
 import type { SalesforceApi } from '../../salesforce/salesforce-api.js';
 import type { PendingJob } from './run-state.js';
 import type { S3Location } from '../../s3-location.js';
@@ -33,7 +34,7 @@ export async function saveUnfinishedJobs(
     const writer = new S3ObjectWriter(s3, { bucket: location.bucket, key: refsKey, contentType: 'text/csv' });
     await writer.write(csvRow(['externalId', 'ref']));
     for (const [externalId, refs] of job.refs) {
-      for (const ref of refs) await writer.write(csvRow([externalId, ref]));
+      for (const ref of refList(refs)) await writer.write(csvRow([externalId, ref]));
     }
     await writer.end();
     pending.push({

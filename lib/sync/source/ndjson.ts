@@ -65,7 +65,8 @@ function parseLine(bytes: Buffer, ref: string, maxDepth: number): SourceEntry | 
     return { ref, code: 'INVALID_JSON', error: 'is not valid UTF-8' };
   }
   if (text.trim() === '') return undefined;
-  if (nestsDeeperThan(text, maxDepth)) return { ref, code: 'INVALID_JSON', error: `nests deeper than ${maxDepth} levels` };
+  if (nestsDeeperThan(text, maxDepth))
+    return { ref, code: 'INVALID_JSON', error: `nests deeper than ${maxDepth} levels` };
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -73,5 +74,7 @@ function parseLine(bytes: Buffer, ref: string, maxDepth: number): SourceEntry | 
     // SyntaxError's message quotes the line: never passed on.
     return { ref, code: 'INVALID_JSON', error: 'is not valid JSON' };
   }
-  return hasProtoKey(value) ? { ref, code: 'INVALID_JSON', error: 'has a "__proto__" key, which is not allowed' } : { ref, value };
+  return hasProtoKey(value)
+    ? { ref, code: 'INVALID_JSON', error: 'has a "__proto__" key, which is not allowed' }
+    : { ref, value };
 }

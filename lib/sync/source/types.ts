@@ -6,8 +6,7 @@ export type SourceEntryCode = 'INVALID_JSON' | 'INVALID_CSV';
 
 /** One entry of a source: a parsed value, or why this record could not be parsed. */
 export type SourceEntry =
-  | { ref: string; value: unknown }
-  | { ref: string; code: SourceEntryCode; error: string };
+  { ref: string; value: unknown } | { ref: string; code: SourceEntryCode; error: string };
 
 /** One object of a source, opened: an http(s) response or an S3 object, its body not yet read. */
 export interface SourceObject {
