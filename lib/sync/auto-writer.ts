@@ -3,7 +3,7 @@ import type { SyncItem } from '../record-outcome.js';
 import type { OutcomeSink } from '../salesforce/bulk-results.js';
 import { BulkStreamWriter, type UnfinishedJob } from '../salesforce/bulk-stream-writer.js';
 import type { WaitOptions } from '../salesforce/bulk-job.js';
-import { upsertWithCollections } from '../salesforce/collections-upsert.js';
+import { streamCollectionsUpsert } from '../salesforce/collections-upsert.js';
 import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { mergeByExternalId } from './merge-duplicates.js';
 
@@ -59,15 +59,17 @@ export class AutoWriter {
     if (this.#held.length === 0) return { api: 'none', unfinished: [] };
     const merged = mergeByExternalId(this.#held, this.#options.externalIdField);
     this.#held = [];
-    const outcomes = await upsertWithCollections(this.#client, merged, {
-      sobject: this.#options.sobject,
-      externalIdField: this.#options.externalIdField,
-      concurrency: this.#options.concurrency,
-    });
-    const externalIds = new Map(
-      merged.flatMap((m) => m.refs.map((ref) => [ref, String(m.record[this.#options.externalIdField])])),
+    // Outcomes go to the sink chunk by chunk: none is collected, however many records.
+    await streamCollectionsUpsert(
+      this.#client,
+      merged,
+      {
+        sobject: this.#options.sobject,
+        externalIdField: this.#options.externalIdField,
+        concurrency: this.#options.concurrency,
+      },
+      this.#options.emit,
     );
-    for (const outcome of outcomes) await this.#options.emit(outcome, externalIds.get(outcome.ref) ?? '');
     return { api: 'collections', unfinished: [] };
   }
 }
