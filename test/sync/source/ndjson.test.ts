@@ -1,5 +1,6 @@
 // The NDJSON reader fed chosen chunks: lines split anywhere (inside a multi-byte character too),
 // a bad UTF-8 line failing alone among good ones decoded together, BOMs, line numbers, the limit.
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ndjsonEntries } from '../../../lib/sync/source/ndjson.js';
 import type { SourceEntry } from '../../../lib/sync/source/types.js';
@@ -7,11 +8,9 @@ import type { SourceEntry } from '../../../lib/sync/source/types.js';
 const limits = { maxRecordBytes: 200, maxDepth: 32, label: 'test.ndjson' };
 
 async function entries(chunks: (string | Uint8Array)[]): Promise<SourceEntry[]> {
-  async function* body() {
-    for (const chunk of chunks) yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-  }
+  const body = Readable.from(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)));
   const out: SourceEntry[] = [];
-  for await (const entry of ndjsonEntries(body(), limits)) out.push(entry);
+  for await (const entry of ndjsonEntries(body, limits)) out.push(entry);
   return out;
 }
 
