@@ -44,14 +44,23 @@ export class AutoWriter {
     this.#threshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
   }
 
-  async write(item: SyncItem): Promise<void> {
+  /**
+   * Takes one record; returns a promise only when there is something to wait for (Bulk upload),
+   * so that holding a record below the threshold costs no promise and no turn of the event loop.
+   */
+  write(item: SyncItem): Promise<void> | undefined {
     if (this.#bulk) return this.#bulk.write(item);
     this.#held.push(item);
-    if (this.#held.length <= this.#threshold) return;
-    this.#bulk = new BulkStreamWriter(this.#client, this.#options);
+    if (this.#held.length <= this.#threshold) return undefined;
+    return this.#startBulk();
+  }
+
+  async #startBulk(): Promise<void> {
+    const bulk = new BulkStreamWriter(this.#client, this.#options);
+    this.#bulk = bulk;
     const held = this.#held;
     this.#held = [];
-    for (const one of held) await this.#bulk.write(one);
+    for (const one of held) await bulk.write(one);
   }
 
   async end(): Promise<AutoWriterResult> {

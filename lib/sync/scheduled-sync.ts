@@ -181,7 +181,10 @@ async function syncAndReport(
           );
           continue;
         }
-        if (!options.dryRun) await writer.write({ ref: entry.ref, record });
+        if (!options.dryRun) {
+          const written = writer.write({ ref: entry.ref, record });
+          if (written) await written;
+        }
       }
     } catch (error) {
       // Nothing read: nothing to write or report but the error itself.
