@@ -1,6 +1,6 @@
 import { errorCode, errorMessage, failed, type RecordOutcome } from '../record-outcome.js';
 import { jobResults, type JobInfo, type ResultSet } from './bulk-job.js';
-import { refList, type RefsByExternalId } from './job-refs.js';
+import type { RefIndex } from './job-refs.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 /** Told each record's outcome, with its external ID; awaited, so a slow report slows the read. */
@@ -25,7 +25,7 @@ export async function collectJobOutcomes(
   client: SalesforceApi,
   job: JobInfo,
   externalIdField: string,
-  refs: RefsByExternalId,
+  refs: RefIndex,
   emit: OutcomeSink,
 ): Promise<void> {
   const complete = job.state === 'JobComplete';
@@ -53,8 +53,7 @@ export async function collectJobOutcomes(
     for (const [set, columns, outcome] of reads) {
       for await (const row of jobResults(client, job.id, set, [...columns, externalIdField])) {
         const externalId = row[externalIdField] ?? '';
-        const found = refList(refs.get(externalId));
-        refs.delete(externalId);
+        const found = refs.take(externalId);
         for (const ref of found) await emit(outcome(row, ref), externalId);
       }
     }
@@ -95,13 +94,13 @@ export function parseBulkError(text: string | undefined): {
 
 /** Every record still in `refs` fails with the same reason. */
 export async function failRest(
-  refs: RefsByExternalId,
+  refs: RefIndex,
   emit: OutcomeSink,
   statusCode: string,
   message: string,
 ): Promise<void> {
-  for (const [externalId, found] of refs) {
-    for (const ref of refList(found)) await emit(failed(ref, statusCode, message), externalId);
+  for (const [externalId, found] of refs.entries()) {
+    for (const ref of found) await emit(failed(ref, statusCode, message), externalId);
   }
   refs.clear();
 }

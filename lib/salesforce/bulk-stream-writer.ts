@@ -13,7 +13,7 @@ import {
 } from './bulk-job.js';
 import { collectJobOutcomes, failRest, type OutcomeSink } from './bulk-results.js';
 import { JobUpload } from './bulk-upload.js';
-import { JobRefs, type RefsByExternalId } from './job-refs.js';
+import { JobRefs, refIndexOf, type RefIndex } from './job-refs.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 export interface BulkStreamOptions extends WaitOptions {
@@ -35,14 +35,14 @@ export interface UnfinishedJob {
   state: string;
   records: number;
   /** Its external IDs (as sent) and their records' refs, for collecting the results later. */
-  refs: RefsByExternalId;
+  refs: RefIndex;
 }
 
 interface Job {
   id: string;
   records: number;
   /** External ID as sent -> refs: how result rows find their records. */
-  refs: RefsByExternalId;
+  refs: RefIndex;
 }
 
 interface OpenJob {
@@ -108,7 +108,12 @@ export class BulkStreamWriter {
         statusCode: 'BULK_UNAVAILABLE',
         message: 'no Bulk job could be opened',
       };
-      await failRest(new Map([[externalId, refs]]), this.#options.emit, statusCode, message);
+      await failRest(
+        refIndexOf(new Map([[externalId, typeof refs === 'string' ? [refs] : refs]])),
+        this.#options.emit,
+        statusCode,
+        message,
+      );
       return;
     }
     // The item's own ref (or array), not a copy: a job holds one entry per record until its

@@ -1,44 +1,119 @@
 /**
- * External ID (as sent) -> the ref of the record sent under it, or the refs when merged records
- * share it: how a Bulk job's result rows find their records. A single ref is kept as a string,
- * not a one-element array (56 bytes less a record: at 100,000 records a job, and two jobs held at
- * once, the writer's largest memory cost).
+ * The records of a Bulk job by external ID (as sent): how its result rows find their refs. What
+ * the result readers need of it; a job's own index ({@link JobRefs}) and refs read back from a
+ * saved file ({@link refIndexOf}) both provide it.
  */
-export type RefsByExternalId = Map<string, string | readonly string[]>;
-
-/** The refs of one entry, as a list. */
-export function refList(refs: string | readonly string[] | undefined): readonly string[] {
-  if (refs === undefined) return [];
-  return typeof refs === 'string' ? [refs] : refs;
+export interface RefIndex {
+  /** The refs recorded under this external ID, removed from the index (none once taken). */
+  take(externalId: string): readonly string[];
+  /** Every external ID not yet taken, with its refs, in the order they were added. */
+  entries(): Iterable<[externalId: string, refs: readonly string[]]>;
+  /** Forgets every entry. */
+  clear(): void;
 }
 
+/** A map of external IDs to refs as a {@link RefIndex} (emptied as it is taken from). */
+export function refIndexOf(map: Map<string, readonly string[]>): RefIndex {
+  return {
+    take(externalId) {
+      const refs = map.get(externalId) ?? [];
+      map.delete(externalId);
+      return refs;
+    },
+    entries: () => map.entries(),
+    clear: () => {
+      map.clear();
+    },
+  };
+}
+
+/** A ref stored as the number after the job's common prefix (`line 123` -> 123), or as given. */
+type StoredRefs = number | string | readonly string[];
+
+/** Refs as numbers are kept below 2^30, so that V8 stores them unboxed (a small integer). */
+const MAX_DIGITS = 9;
+
 /**
- * The records of one Bulk job, by external ID, and which IDs it holds ignoring case (Salesforce
- * matches text external IDs ignoring case, so a job must not hold "abc" and "ABC"). An ID that is
- * already lower-case (numbers, most UUIDs) is its own key; only IDs that change when lower-cased
- * keep their lower-case form too.
+ * One Bulk job's index, built as its records are added, in as little memory as a job of
+ * 100,000 records allows (two jobs are held at once: one filling, one running). A ref such as
+ * `line 123` or `exports/a.ndjson line 7` is kept as the number after a prefix shared by the job
+ * (no string per record); any other ref, or a merged record's refs, as given. Which IDs the job
+ * holds ignoring case (Salesforce matches text external IDs ignoring case, so a job must not hold
+ * both "abc" and "ABC") is known without a second key per ID unless the ID has upper-case letters,
+ * and that second key is dropped once the job is sent (`seal`).
  */
-export class JobRefs {
-  readonly refs: RefsByExternalId = new Map();
+export class JobRefs implements RefIndex {
+  readonly #refs = new Map<string, StoredRefs>();
+  /** Lower-cased forms of the IDs that change when lower-cased; an ID that does not is its own. */
   readonly #folded = new Set<string>();
+  #prefix: string | undefined;
+
+  get size(): number {
+    return this.#refs.size;
+  }
 
   /** Whether an ID equal to this one ignoring case is in the job. */
   has(externalId: string): boolean {
     const lower = externalId.toLowerCase();
-    return this.refs.has(lower) || this.#folded.has(lower);
+    return this.#refs.has(lower) || this.#folded.has(lower);
   }
 
-  /** Adds a record (or merged records) under its external ID; call only when `has` is false. */
+  /** Adds a record (or merged records) under its external ID; only when `has` is false. */
   add(externalId: string, refs: string | readonly string[]): void {
     const lower = externalId.toLowerCase();
-    // toLowerCase returns an equal string when nothing changes: only a cased ID costs a second key.
     if (lower !== externalId) this.#folded.add(lower);
-    this.refs.set(externalId, refs);
+    this.#refs.set(externalId, typeof refs === 'string' ? this.#stored(refs) : refs);
   }
 
-  /** The case index is only needed while records are added; results are found by `refs`. */
-  seal(): RefsByExternalId {
+  /** No more records: the case index is dropped; results are found by external ID as sent. */
+  seal(): RefIndex {
     this.#folded.clear();
-    return this.refs;
+    return this;
   }
+
+  take(externalId: string): readonly string[] {
+    const stored = this.#refs.get(externalId);
+    this.#refs.delete(externalId);
+    return this.#list(stored);
+  }
+
+  *entries(): Iterable<[string, readonly string[]]> {
+    for (const [externalId, stored] of this.#refs) yield [externalId, this.#list(stored)];
+  }
+
+  clear(): void {
+    this.#refs.clear();
+    this.#folded.clear();
+  }
+
+  #stored(ref: string): StoredRefs {
+    this.#prefix ??= ref.slice(0, digitsStart(ref));
+    const prefix = this.#prefix;
+    const digits = ref.length - prefix.length;
+    if (digits < 1 || digits > MAX_DIGITS || !ref.startsWith(prefix) || digitsStart(ref) !== prefix.length) {
+      return ref;
+    }
+    // "007" would come back as "7": only digits without a leading zero round-trip.
+    if (digits > 1 && ref.charCodeAt(prefix.length) === ZERO) return ref;
+    return Number(ref.slice(prefix.length));
+  }
+
+  #list(stored: StoredRefs | undefined): readonly string[] {
+    if (stored === undefined) return [];
+    if (typeof stored === 'number') return [`${this.#prefix ?? ''}${stored}`];
+    return typeof stored === 'string' ? [stored] : stored;
+  }
+}
+
+const ZERO = 0x30;
+
+/** Where the run of decimal digits that ends `text` starts (its length when there is none). */
+function digitsStart(text: string): number {
+  let at = text.length;
+  while (at > 0) {
+    const c = text.charCodeAt(at - 1);
+    if (c < ZERO || c > ZERO + 9) break;
+    at -= 1;
+  }
+  return at;
 }

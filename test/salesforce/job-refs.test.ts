@@ -1,30 +1,65 @@
 // The index a Bulk job keeps of its records: IDs that match ignoring case are found in either
-// order, a single ref is kept as the string it is, and sealing drops only the case index.
+// order; refs come back exactly as added, whether kept as numbers after a shared prefix or not.
 import { describe, expect, it } from 'vitest';
-import { JobRefs, refList } from '../../lib/salesforce/job-refs.js';
+import { JobRefs, refIndexOf } from '../../lib/salesforce/job-refs.js';
 
 describe('JobRefs', () => {
-  it('finds an ID the job holds ignoring case, whichever case came first', () => {
+  it('finds an ID the job holds ignoring case, whichever case came first, also once sealed', () => {
     const refs = new JobRefs();
     refs.add('ABC-1', 'line 1');
     refs.add('def-2', 'line 2');
     refs.add('42', 'line 3');
     for (const id of ['ABC-1', 'abc-1', 'Abc-1', 'def-2', 'DEF-2', '42']) expect(refs.has(id)).toBe(true);
     for (const id of ['ABC-2', 'de-2', '420']) expect(refs.has(id)).toBe(false);
+    expect(refs.size).toBe(3);
   });
 
-  it('keeps each external ID as sent, with its ref as given, and seals to that map', () => {
+  it('gives back every ref exactly as added, by external ID as sent, once', () => {
     const refs = new JobRefs();
     const merged = ['m1', 'm2'];
-    refs.add('ABC-1', 'line 1');
-    refs.add('x-2', merged);
-    const sealed = refs.seal();
-    expect([...sealed]).toEqual([
-      ['ABC-1', 'line 1'],
-      ['x-2', merged],
+    const added: [string, string | string[]][] = [
+      ['A-1', 'exports/a.ndjson line 1'],
+      ['A-2', 'exports/a.ndjson line 2000000'],
+      ['A-3', 'exports/a.ndjson line 007'],
+      ['A-4', 'exports/a.ndjson line 1234567890'],
+      ['A-5', 'exports/b.ndjson line 3'],
+      ['A-6', 'exports/a.ndjson line '],
+      ['A-7', 'exports/a.ndjson line x9'],
+      ['a-8', merged],
+      ['A-9', 'exports/a.ndjson line 0'],
+    ];
+    for (const [id, ref] of added) refs.add(id, ref);
+    const index = refs.seal();
+    expect([...index.entries()]).toEqual(
+      added.map(([id, ref]) => [id, typeof ref === 'string' ? [ref] : ref]),
+    );
+    expect(index.take('a-8')).toBe(merged);
+    expect(index.take('A-2')).toEqual(['exports/a.ndjson line 2000000']);
+    expect(index.take('A-2')).toEqual([]);
+    expect(index.take('a-1')).toEqual([]);
+    expect([...index.entries()].map(([id]) => id)).toEqual(['A-1', 'A-3', 'A-4', 'A-5', 'A-6', 'A-7', 'A-9']);
+    index.clear();
+    expect([...index.entries()]).toEqual([]);
+  });
+
+  it('a first ref without digits still round-trips, and so does every later one', () => {
+    const refs = new JobRefs();
+    refs.add('x', 'msg-a');
+    refs.add('y', 'msg-a7');
+    refs.add('z', '12');
+    expect([...refs.entries()]).toEqual([
+      ['x', ['msg-a']],
+      ['y', ['msg-a7']],
+      ['z', ['12']],
     ]);
-    expect(sealed.get('x-2')).toBe(merged);
-    expect(refList(sealed.get('ABC-1'))).toEqual(['line 1']);
-    expect(refList(sealed.get('missing'))).toEqual([]);
+  });
+});
+
+describe('refIndexOf', () => {
+  it('takes from and lists a plain map', () => {
+    const index = refIndexOf(new Map([['E-1', ['r1', 'r2']]]));
+    expect([...index.entries()]).toEqual([['E-1', ['r1', 'r2']]]);
+    expect(index.take('E-1')).toEqual(['r1', 'r2']);
+    expect(index.take('E-1')).toEqual([]);
   });
 });
