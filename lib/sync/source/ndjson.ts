@@ -19,30 +19,43 @@ export async function* ndjsonEntries(
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let line = 0;
+  /** Keeps the start of a line that ends in a later chunk, within the record limit. */
+  const keep = (part: Buffer) => {
+    // A copy: the chunk's memory may be reused by the stream that lent it.
+    pending.push(Buffer.from(part));
+    pendingBytes += part.length;
+    if (pendingBytes > limits.maxRecordBytes) {
+      throw recordTooLarge(limits.label, `line ${line + 1}`, limits.maxRecordBytes);
+    }
+  };
   for await (const chunk of bytes) {
     const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    const last = buffer.lastIndexOf(NEWLINE);
-    if (last !== -1) {
-      // Every line that ends in this chunk, decoded at once: one call instead of one per line
-      // (a newline byte never occurs inside a UTF-8 sequence, so the cut is between characters).
-      const lines =
-        pendingBytes === 0
-          ? buffer.subarray(0, last)
-          : Buffer.concat([...pending, buffer.subarray(0, last)], pendingBytes + last);
+    let start = 0;
+    if (pendingBytes > 0) {
+      // The line begun in earlier chunks: joined alone, so that the rest of this one is not copied.
+      const end = buffer.indexOf(NEWLINE);
+      if (end === -1) {
+        keep(buffer);
+        continue;
+      }
+      const joined = Buffer.concat([...pending, buffer.subarray(0, end)], pendingBytes + end);
       pending = [];
       pendingBytes = 0;
-      for (const entry of linesOf(lines, line + 1, limits)) yield entry;
+      line += 1;
+      yield* linesOf(joined, line, limits);
+      start = end + 1;
+    }
+    const last = buffer.lastIndexOf(NEWLINE);
+    if (last >= start) {
+      // Every other line that ends in this chunk, decoded at once: one call instead of one per
+      // line (a newline byte never occurs inside a UTF-8 sequence, so the cut is between
+      // characters). A view of the chunk will do: it is decoded before the next chunk is read.
+      const lines = buffer.subarray(start, last);
+      yield* linesOf(lines, line + 1, limits);
       line += count(lines, NEWLINE) + 1;
+      start = last + 1;
     }
-    const start = last + 1;
-    if (start < buffer.length) {
-      // A copy: the chunk's memory may be reused by the stream that lent it.
-      pending.push(Buffer.from(buffer.subarray(start)));
-      pendingBytes += buffer.length - start;
-      if (pendingBytes > limits.maxRecordBytes) {
-        throw recordTooLarge(limits.label, `line ${line + 1}`, limits.maxRecordBytes);
-      }
-    }
+    if (start < buffer.length) keep(buffer.subarray(start));
   }
   if (pendingBytes > 0) {
     const entry = parseLine(Buffer.concat(pending, pendingBytes), `line ${line + 1}`, limits.maxDepth);
