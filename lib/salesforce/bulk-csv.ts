@@ -9,7 +9,9 @@ export const BULK_NULL = '#N/A';
  * one is returned as it is (read only): no copy per record on the way to a job's CSV.
  */
 export function flatten(record: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  if (!Object.values(record).some(isNested)) return record;
+  let nested = false;
+  for (const key in record) nested ||= isNested(record[key]);
+  if (!nested) return record;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
     if (isNested(value)) {

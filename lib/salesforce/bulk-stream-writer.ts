@@ -88,19 +88,18 @@ export class BulkStreamWriter {
     const externalId = String(item.record[this.#options.externalIdField]);
     const refs = 'ref' in item ? item.ref : item.refs;
     const row = flatten(item.record);
-    const fields = Object.keys(row);
     let job = this.#current;
     if (
       !job ||
       job.records >= this.#maxRecords ||
       job.refs.has(externalId) ||
-      !hasAll(job.columnSet, fields)
+      !hasAll(job.columnSet, row)
     ) {
-      job = await this.#rotate(fields);
+      job = await this.#rotate(Object.keys(row));
     }
     let line = job ? bulkRow(job.columns, row) : '';
     if (job && job.records > 0 && job.upload.bytes + Buffer.byteLength(line) > this.#maxBytes) {
-      job = await this.#rotate(fields);
+      job = await this.#rotate(Object.keys(row));
       line = job ? bulkRow(job.columns, row) : '';
     }
     if (!job) {
@@ -232,7 +231,8 @@ export class BulkStreamWriter {
   }
 }
 
-function hasAll(columns: ReadonlySet<string>, fields: readonly string[]): boolean {
-  for (const field of fields) if (!columns.has(field)) return false;
+/** Whether the job's header has every field of the row (no array of its keys per record). */
+function hasAll(columns: ReadonlySet<string>, row: Readonly<Record<string, unknown>>): boolean {
+  for (const field in row) if (!columns.has(field)) return false;
   return true;
 }
