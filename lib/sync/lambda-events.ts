@@ -52,7 +52,9 @@ export function parseSqsEvent(event: unknown): SQSEvent {
 /** What is wrong with one record of a valid batch (`body`, `attributes`), or undefined. */
 export function sqsRecordProblem(record: SQSRecord): string | undefined {
   const parsed = sqsRecordSchema.safeParse(record);
-  return parsed.success ? undefined : `invalid SQS record: ${describeIssues(parsed.error, { root: 'record' })}`;
+  return parsed.success
+    ? undefined
+    : `invalid SQS record: ${describeIssues(parsed.error, { root: 'record' })}`;
 }
 
 /**
