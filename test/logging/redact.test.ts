@@ -70,31 +70,33 @@ const adversarial: Record<string, string> = {
 };
 
 describe('redaction time on hostile input', () => {
-  // Generous bounds: they guard only against the catastrophic (quadratic) case, which took 12 s
-  // for the issue's 131 KB external ID and far longer for a megabyte; a linear pass takes
-  // milliseconds (npm run bench: "log a 1 MB adversarial value").
-  const GENEROUS_MS = 3_000;
+  // The one wall-clock bound, generous: it guards only against the catastrophic (quadratic) case.
+  // The issue's 131 KB external ID took 12 s to log before, a megabyte far longer; a linear pass
+  // over all of these takes milliseconds (npm run bench: "log a 1 MB adversarial value").
+  const GENEROUS_MS = 5_000;
 
-  it('logs the 131 KB external ID of the issue ("eyJ" × 43,690) in well under seconds', () => {
+  it("logs the issue's 131 KB external ID, then 1 MB hostile values and keys, and redacts them unbounded, all in well under seconds", () => {
     const started = performance.now();
-    const line = JSON.stringify({ externalId: 'eyJ'.repeat(43_690) }, redactingReplacer);
-    expect(performance.now() - started).toBeLessThan(GENEROUS_MS);
-    expect(line.length).toBeLessThan(5_000);
-    expect(line).toContain('[truncated: ');
-  });
-
-  it.each(Object.entries(adversarial))('logs a 1 MB value and key (%s) in well under seconds', (_, value) => {
-    const started = performance.now();
-    const line = JSON.stringify({ externalId: value, [value]: 1 }, redactingReplacer);
-    expect(performance.now() - started).toBeLessThan(GENEROUS_MS);
-    expect(line.length).toBeLessThan(5_000);
-  });
-
-  it.each(Object.entries(adversarial))('redacts a 1 MB value (%s) unbounded in linear time', (_, value) => {
-    // No cut at all: the patterns themselves must be linear, not only the input short.
-    const started = performance.now();
-    redactText(value, Number.POSITIVE_INFINITY);
-    expect(performance.now() - started).toBeLessThan(GENEROUS_MS);
+    const cases: [string, () => string][] = [
+      [
+        '"eyJ" × 43,690 logged',
+        () => JSON.stringify({ externalId: 'eyJ'.repeat(43_690) }, redactingReplacer),
+      ],
+      ...Object.entries(adversarial).flatMap(([name, value]): [string, () => string][] => [
+        [
+          `${name} logged as value and key`,
+          () => JSON.stringify({ externalId: value, [value]: 1 }, redactingReplacer),
+        ],
+        // No cut at all: the patterns themselves must be linear, not only the input short.
+        [`${name} redacted unbounded`, () => redactText(value, Number.POSITIVE_INFINITY)],
+      ]),
+    ];
+    for (const [name, run] of cases) {
+      const out = run();
+      if (name.includes('logged')) expect(out.length, name).toBeLessThan(5_000);
+      // Checked after each case, so a quadratic redactor fails at the first, not after hours.
+      expect(performance.now() - started, name).toBeLessThan(GENEROUS_MS);
+    }
   });
 });
 

@@ -1,7 +1,8 @@
-// Every handler against any JSON value as its event (issue 12, point 2): the answer is the
-// function's result or a typed error (`InvalidEventError`, code ERR_INVALID_EVENT, for a malformed
-// event), never a TypeError; and no error quotes more than a short, redacted excerpt of input.
-// Run against the real handlers, cold-started on the local stack.
+// The real handlers, cold-started on the local stack, under hostile input (issue 12, points 1 and
+// 2). Any JSON value as the event: the answer is the function's result or a typed error
+// (`InvalidEventError`, code ERR_INVALID_EVENT, for a malformed event), never a TypeError, and no
+// error quotes more than a short, redacted excerpt of input. A hostile message content: its log
+// line stays short.
 import type { SQSBatchResponse } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +191,31 @@ describe('sqs-sync on any event', () => {
       }),
       { numRuns: numRuns(60) },
     );
+  });
+});
+
+describe('sqs-sync: a hostile external ID', () => {
+  it('the issue\'s message (external ID "eyJ" × 43,690, refused by Salesforce) is reported failed, and logged cut to a few KB', async () => {
+    const invoke = await start('../../functions/sqs-sync.js');
+    const externalId = 'eyJ'.repeat(43_690);
+    const event = sqsEvent([
+      { record: { Ext_Id__c: 'fine-1', Name: 'Fine' } },
+      { record: { Ext_Id__c: externalId, Name: 'Hostile' } },
+    ]);
+    const linesBefore = output.lines().length;
+    const result = await invoke(event);
+    expect(result).toEqual({ ok: { batchItemFailures: [{ itemIdentifier: event.Records[1]?.messageId }] } });
+    const warning = output
+      .lines()
+      .slice(linesBefore)
+      .find((l) => l.includes('message not written to Salesforce'));
+    expect(warning).toBeDefined();
+    // Before: the whole 131 KB external ID, after 12 s of redaction.
+    expect(warning?.length).toBeLessThan(6_000);
+    expect(JSON.parse(warning ?? '{}')).toMatchObject({
+      messageId: event.Records[1]?.messageId,
+      externalId: expect.stringMatching(/…\[truncated: \d+ chars\]$/) as unknown,
+    });
   });
 });
 
