@@ -657,6 +657,34 @@ describe('issue 12: alarms that see everything, and what outlives the stack', ()
     );
   });
 
+  it('an ApiBudgetExhausted alarm per sync function (Sum >= 1 in 5 minutes), and their budget setting', () => {
+    const budget = alarmsOn('ApiBudgetExhausted');
+    expect(budget.map(([id]) => id)).toEqual([
+      'SqsSyncApiBudgetExhaustedAlarm',
+      'ScheduledSyncApiBudgetExhaustedAlarm',
+    ]);
+    const syncFunctions = ['SqsSyncLambdaFunction', 'ScheduledSyncLambdaFunction'];
+    budget.forEach(([, alarm], i) => {
+      const env = envOf(syncFunctions[i] ?? '');
+      expect(alarm.Properties).toEqual({
+        AlarmDescription: expect.stringContaining('SALESFORCE_API_BUDGET_PERCENT') as unknown,
+        // Where the function's Powertools Metrics publish: its namespace and service dimension.
+        Namespace: env.POWERTOOLS_METRICS_NAMESPACE,
+        MetricName: 'ApiBudgetExhausted',
+        Dimensions: [{ Name: 'service', Value: env.POWERTOOLS_SERVICE_NAME }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
+      expect(env.SALESFORCE_API_BUDGET_PERCENT).toBe('90');
+    });
+    expect(envOf('TokenVendorLambdaFunction').SALESFORCE_API_BUDGET_PERCENT).toBeUndefined();
+  });
+
   it("the deployment bucket blocks every kind of public access, from the stack's creation on", () => {
     const blocked = {
       BlockPublicAcls: true,
