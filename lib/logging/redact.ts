@@ -16,6 +16,11 @@ export const REDACTED = '[REDACTED]';
 const SENSITIVE_KEY =
   /^(access_?token|refresh_?token|stale_?token|session_?id|sid|private_?key|client_?secret|assertion|secret_?string|secret_?binary|authorization|password|signature|token)$/i;
 
+// Each of these is linear on any input: each starts at a literal (`-----BEGIN `, `Bearer`, `00D`)
+// and, once past a bounded head, either always matches (the PEM's `|$`, the session id's `+`) or
+// scans a run that no later start can rescan (a Bearer token's run cannot contain `Bearer` plus
+// blanks). A pattern that can restart inside the run it just scanned, as the compact JWS's did, is
+// quadratic: test/logging/redact.test.ts times each one unbounded on a megabyte built against it.
 const SECRET_PATTERNS: readonly RegExp[] = [
   // PEM blocks, also with newlines stored as literal "\n".
   /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g,
