@@ -189,3 +189,13 @@ export const BULK_MAX_JOB_RECORDS = 100_000;
  * before, to send the last job, read the results of finished jobs and write the report.
  */
 export const SYNC_DEADLINE_RESERVE_MS = 10_000;
+
+/**
+ * Longest string a log line carries, per field (and per error message or stack): anything longer
+ * is cut here and marked, before redaction runs, so one hostile field (a megabyte-long external ID
+ * in an SQS message) costs the same as a short one. A few KB keeps every real error message whole.
+ */
+export const MAX_LOGGED_STRING_CHARS = 4_096;
+
+/** Longest object key a log line carries; keys are field names, never free text. */
+export const MAX_LOGGED_KEY_CHARS = 128;
