@@ -29,7 +29,7 @@ export interface AutoWriterResult {
 /**
  * Chooses the API by volume without holding the source: the first `bulkThreshold` records are
  * kept; if the source ends there they go through sObject Collections (duplicates merged, later
- * fields winning), and once one more arrives every record streams to Bulk API 2.0 instead.
+ * fields winning; values differing only in case in later rounds), and once one more arrives every record streams to Bulk API 2.0 instead.
  */
 export class AutoWriter {
   readonly #client: SalesforceApi;
@@ -66,19 +66,18 @@ export class AutoWriter {
   async end(): Promise<AutoWriterResult> {
     if (this.#bulk) return { api: 'bulk', unfinished: await this.#bulk.end() };
     if (this.#held.length === 0) return { api: 'none', unfinished: [] };
-    const merged = mergeByExternalId(this.#held, this.#options.externalIdField);
+    const rounds = mergeByExternalId(this.#held, this.#options.externalIdField);
     this.#held = [];
-    // Outcomes go to the sink chunk by chunk: none is collected, however many records.
-    await streamCollectionsUpsert(
-      this.#client,
-      merged,
-      {
-        sobject: this.#options.sobject,
-        externalIdField: this.#options.externalIdField,
-        concurrency: this.#options.concurrency,
-      },
-      this.#options.emit,
-    );
+    const target = {
+      sobject: this.#options.sobject,
+      externalIdField: this.#options.externalIdField,
+      concurrency: this.#options.concurrency,
+    };
+    // Each round once the one before has finished (a change of spelling is written after the
+    // first); outcomes go to the sink chunk by chunk, none collected, however many records.
+    for (const round of rounds) {
+      await streamCollectionsUpsert(this.#client, round, target, this.#options.emit);
+    }
     return { api: 'collections', unfinished: [] };
   }
 }
