@@ -89,12 +89,7 @@ export class BulkStreamWriter {
     const refs = 'ref' in item ? item.ref : item.refs;
     const row = flatten(item.record);
     let job = this.#current;
-    if (
-      !job ||
-      job.records >= this.#maxRecords ||
-      job.refs.has(externalId) ||
-      !hasAll(job.columnSet, row)
-    ) {
+    if (!job || job.records >= this.#maxRecords || job.refs.has(externalId) || !hasAll(job.columnSet, row)) {
       job = await this.#rotate(Object.keys(row));
     }
     let line = job ? bulkRow(job.columns, row) : '';
