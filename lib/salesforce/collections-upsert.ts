@@ -45,17 +45,17 @@ export async function upsertWithCollections(
   items: readonly MergedItem[],
   options: CollectionsUpsertOptions,
 ): Promise<RecordOutcome[]> {
-  const outcomes: RecordOutcome[] = [];
-  await streamCollectionsUpsert(client, items, options, (outcome) => {
-    outcomes.push(outcome);
-  });
-  return outcomes;
+  const send = chunkSender(client, options);
+  const chunks = chunked(items, COLLECTIONS_MAX_RECORDS);
+  const results = await mapConcurrent(chunks, options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY, send);
+  return results.flat();
 }
 
 /**
  * {@link upsertWithCollections}, each chunk's outcomes told to `emit` (with the external ID as
  * the record carries it) as soon as the chunks before it are told, in input order, instead of
  * being collected: a large run keeps no outcome. A chunk waits for `emit` before the next starts.
+ * (A separate function, so that a caller's bundle, which needs only the one above, leaves it out.)
  */
 export async function streamCollectionsUpsert(
   client: SalesforceApi,
@@ -63,6 +63,40 @@ export async function streamCollectionsUpsert(
   options: CollectionsUpsertOptions,
   emit: OutcomeSink,
 ): Promise<void> {
+  const send = chunkSender(client, options);
+  const chunks = chunked(items, COLLECTIONS_MAX_RECORDS);
+  // Chunks finish out of order; their outcomes are told in order, one chunk after another.
+  const done = new Map<number, RecordOutcome[]>();
+  let next = 0;
+  let telling = Promise.resolve();
+  const tell = async (): Promise<void> => {
+    for (let outcomes = done.get(next); outcomes; outcomes = done.get(next)) {
+      const externalIds = externalIdsByRef(chunks[next] ?? [], options.externalIdField);
+      done.delete(next);
+      next += 1;
+      for (const outcome of outcomes) await emit(outcome, externalIds.get(outcome.ref) ?? '');
+    }
+  };
+  await mapConcurrent(
+    chunks,
+    options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY,
+    async (chunk, index) => {
+      done.set(index, await send(chunk));
+      telling = telling.then(tell);
+      await telling;
+    },
+  );
+}
+
+/**
+ * One chunk's call, its results mapped to its records, with the isolation of a whole-request 400
+ * (a budget of extra calls per chunk); once the API allocation is exhausted, later chunks of the
+ * run fail without a call.
+ */
+function chunkSender(
+  client: SalesforceApi,
+  options: CollectionsUpsertOptions,
+): (chunk: readonly MergedItem[]) => Promise<RecordOutcome[]> {
   const path = `/composite/sobjects/${options.sobject}/${options.externalIdField}`;
   let limitError: RequestLimitExceededError | undefined;
   const send = async (chunk: readonly MergedItem[], budget: { calls: number }): Promise<RecordOutcome[]> => {
@@ -86,29 +120,8 @@ export async function streamCollectionsUpsert(
       return failAll(chunk, errorCode(error), errorMessage(error));
     }
   };
-  const chunks = chunked(items, COLLECTIONS_MAX_RECORDS);
-  const budget = options.isolationBudget ?? DEFAULT_ISOLATION_BUDGET;
-  // Chunks finish out of order; their outcomes are told in order, one chunk after another.
-  const done = new Map<number, RecordOutcome[]>();
-  let next = 0;
-  let telling = Promise.resolve();
-  const tell = async (): Promise<void> => {
-    for (let outcomes = done.get(next); outcomes; outcomes = done.get(next)) {
-      const externalIds = externalIdsByRef(chunks[next] ?? [], options.externalIdField);
-      done.delete(next);
-      next += 1;
-      for (const outcome of outcomes) await emit(outcome, externalIds.get(outcome.ref) ?? '');
-    }
-  };
-  await mapConcurrent(
-    chunks,
-    options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY,
-    async (chunk, index) => {
-      done.set(index, await send(chunk, { calls: budget }));
-      telling = telling.then(tell);
-      await telling;
-    },
-  );
+  const calls = options.isolationBudget ?? DEFAULT_ISOLATION_BUDGET;
+  return (chunk) => send(chunk, { calls });
 }
 
 /** A chunk's refs -> the external ID of their record (as it carries it, not lower-cased). */
