@@ -50,11 +50,11 @@ export async function createUpsertJob(
   return body;
 }
 
-/** The one upload a job takes, sent as it is produced; bounded by the deadline only. */
+/** The one upload a job takes (whole, or a stream sent as it is produced); bounded by the deadline only. */
 export async function uploadJobData(
   client: SalesforceApi,
   id: string,
-  csv: ReadableStream<Uint8Array>,
+  csv: string | ReadableStream<Uint8Array>,
 ): Promise<void> {
   await client.request('PUT', `${jobPath(id)}/batches`, {
     body: csv,
