@@ -50,7 +50,7 @@ export class CsvReader {
     // A CRLF is a row's end followed by an empty line, which is skipped.
     const special = /["\r\n]/g;
     let from = 0;
-    for (let match; (match = special.exec(chunk)); ) {
+    for (let match; (match = special.exec(chunk));) {
       if (match[0] === '"') this.#quoted = !this.#quoted;
       else if (!this.#quoted) {
         this.#pieces.push(chunk.slice(from, match.index));

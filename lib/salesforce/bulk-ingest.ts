@@ -74,7 +74,12 @@ export async function upsertWithBulk(
     } catch (error) {
       if (id !== undefined) await abortJobQuietly(client, id);
       stop = [errorCode(error), errorMessage(error)];
-      return failRest(refs, emit, stop[0], id === undefined ? stop[1] : `not written: Bulk job ${id}: ${stop[1]}`);
+      return failRest(
+        refs,
+        emit,
+        stop[0],
+        id === undefined ? stop[1] : `not written: Bulk job ${id}: ${stop[1]}`,
+      );
     }
     let info: JobInfo;
     try {
