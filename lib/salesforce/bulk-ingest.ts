@@ -64,12 +64,15 @@ export async function upsertWithBulk(
   /** Once set, every later record fails with this reason, unsent. */
   let stop: [statusCode: string, message: string] | undefined;
 
-  const send = async ({ csv, refs }: Job): Promise<void> => {
+  const send = async (job: Job): Promise<void> => {
+    const { refs } = job;
     if (stop) return failRest(refs, emit, ...stop);
     let id: string | undefined;
     try {
       id = (await createUpsertJob(client, sobject, externalIdField)).id;
-      await uploadJobData(client, id, csv);
+      await uploadJobData(client, id, job.csv);
+      // Sent: the text (up to ~100 MB) is not kept while the job runs and its results are read.
+      job.csv = '';
       await closeJob(client, id);
     } catch (error) {
       if (id !== undefined) await abortJobQuietly(client, id);
