@@ -5,6 +5,7 @@ import type { CallerResults } from './caller.js';
 import type { ColdStartRow } from './cold-start.js';
 import type { FaultRow } from './faults.js';
 import { int, kb, mb, met, ms, routes, table, us, type Target } from './markdown.js';
+import { REDACTION_TARGET_MS, type RedactionRow } from './redaction.js';
 import type { ExpiryRow } from './session-expiry.js';
 import type { TokenRow } from './token-latency.js';
 import type { ParityResults } from './collections-parity.js';
@@ -24,6 +25,7 @@ export interface BenchResults {
   caller: CallerResults;
   syncScale: SyncScaleResults;
   parity: ParityResults;
+  redaction: RedactionRow[];
 }
 
 function machine(results: BenchResults): string {
@@ -159,7 +161,30 @@ function targets(results: BenchResults): Target[] {
     });
   }
   out.push(...syncTargets(results.syncScale, results.parity));
+  const largest = results.redaction.filter((row) => row.bytes >= 1024 * 1024);
+  const slowest = largest.reduce<RedactionRow | undefined>(
+    (worst, row) => (worst && worst.medianMs >= row.medianMs ? worst : row),
+    undefined,
+  );
+  out.push({
+    what: 'log a 1 MB adversarial value (slowest shape, median)',
+    target: `< ${ms(REDACTION_TARGET_MS)}`,
+    result: slowest ? `${ms(slowest.medianMs)} (${slowest.shape})` : '–',
+    met: slowest ? slowest.medianMs < REDACTION_TARGET_MS : undefined,
+  });
   return out;
+}
+
+function redactionSection(results: BenchResults): string {
+  return table(
+    ['value (as a field and as a key)', 'size', 'median time of the log line', 'line length'],
+    results.redaction.map((row) => [
+      row.shape,
+      kb(row.bytes),
+      row.medianMs < 1 ? `${(row.medianMs * 1000).toFixed(0)} µs` : ms(row.medianMs),
+      `${int(row.lineChars)} chars`,
+    ]),
+  );
 }
 
 function bundleSection(results: BenchResults): string {
@@ -414,6 +439,15 @@ export function renderReport(results: BenchResults, notes: readonly string[]): s
     '5,000 warm-up calls), each timed on its own with `performance.now()`.',
     '',
     tokenSection(results),
+    '',
+    '## Log redaction on hostile input',
+    '',
+    "One `logger.warn` line (the functions' Powertools Logger with the redacting replacer, output",
+    'discarded) carrying the value as a field and as an object key, median of 7 after one warm-up.',
+    'Each value is built to make a backtracking pattern rescan it from every position; every',
+    'logged string is cut to 4 KB before any pattern runs (lib/logging/redact.ts).',
+    '',
+    redactionSection(results),
     '',
     '## Session expiry',
     '',

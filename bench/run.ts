@@ -12,6 +12,7 @@ import { measureCallerBundle, measureCallerRequest } from './caller.js';
 import { measureColdStarts } from './cold-start.js';
 import { measureCollectionsParity } from './collections-parity.js';
 import { measureFaults } from './faults.js';
+import { measureRedaction } from './redaction.js';
 import { renderReport } from './report.js';
 import { measureSessionExpiry } from './session-expiry.js';
 import { MILLION, measureSyncScale, SCALE_COUNT } from './sync-scale.js';
@@ -71,6 +72,9 @@ try {
   log('bench: tokens in process');
   const tokens = await measureTokens(stack);
 
+  log('bench: log redaction on hostile input');
+  const redaction = measureRedaction();
+
   log('bench: session expiry');
   const expiry = await measureSessionExpiry(stack);
 
@@ -113,6 +117,7 @@ try {
       caller,
       syncScale,
       parity,
+      redaction,
     },
     NOTES,
   );

@@ -39,6 +39,7 @@ export type { FieldProblem } from '../lib/schema-issues.js';
 
 // Callers switch on `code` (e.g. `error.code === SalesforceAuthError.code`), never on messages.
 export {
+  ApiBudgetExhaustedError,
   BatchFailedError,
   ConfigurationError,
   DeadlineExceededError,

@@ -36,6 +36,7 @@
 
 export { syncSqsBatch, type SqsSyncOptions, type SqsSyncResult } from '../lib/sync/sqs-batch.js';
 export type { SalesforceApi } from '../lib/salesforce/salesforce-api.js';
+export { ApiBudget, withApiBudget, type ApiBudgetOptions } from '../lib/salesforce/api-budget.js';
 export {
   runScheduledSync,
   type ScheduledSyncOptions,

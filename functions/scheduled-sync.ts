@@ -3,6 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { readScheduledSyncEnv } from '../lib/env.js';
+import { parseScheduledEvent } from '../lib/sync/lambda-events.js';
 import { newRunId } from '../lib/sync/run-id.js';
 import { runScheduledSync, type SyncSummary } from '../lib/sync/scheduled-sync.js';
 import { createSyncRuntime, startInvocation } from './shared/sync-runtime.js';
@@ -11,7 +12,8 @@ import { createSyncRuntime, startInvocation } from './shared/sync-runtime.js';
 const runtime = createSyncRuntime('sf-scheduled-sync', readScheduledSyncEnv);
 const { logger, env } = runtime;
 
-async function sync(_event: unknown, context: Context): Promise<SyncSummary> {
+async function sync(event: unknown, context: Context): Promise<SyncSummary> {
+  parseScheduledEvent(event);
   const { client, finish } = startInvocation(runtime, context);
   const summary = await runScheduledSync({
     client,

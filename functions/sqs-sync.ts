@@ -1,8 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { Context, SQSBatchResponse } from 'aws-lambda';
 import { readSyncEnv } from '../lib/env.js';
+import { parseSqsEvent } from '../lib/sync/lambda-events.js';
 import { syncSqsBatch } from '../lib/sync/sqs-batch.js';
 import { createSyncRuntime, startInvocation } from './shared/sync-runtime.js';
 
@@ -10,7 +11,9 @@ import { createSyncRuntime, startInvocation } from './shared/sync-runtime.js';
 const runtime = createSyncRuntime('sf-sqs-sync', readSyncEnv);
 const { logger, env } = runtime;
 
-async function sync(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
+async function sync(input: unknown, context: Context): Promise<SQSBatchResponse> {
+  // Before any client is built: a malformed event fails the whole batch with InvalidEventError.
+  const event = parseSqsEvent(input);
   const { client, finish } = startInvocation(runtime, context);
   const { response, counts } = await syncSqsBatch(event.Records, {
     client,

@@ -46,6 +46,18 @@ export const DEADLINE_SAFETY_MS = 2_000;
 export const COLLECTIONS_MAX_RECORDS = 200;
 export const DEFAULT_COLLECTIONS_CONCURRENCY = 3;
 
+/**
+ * Share of the org's daily API allocation past which the sync functions send no more writes
+ * (`SALESFORCE_API_BUDGET_PERCENT`): the last 10% stays for the org's users and other integrations.
+ */
+export const DEFAULT_API_BUDGET_PERCENT = 90;
+
+/**
+ * A usage reading older than this is refreshed with `GET /limits` before a write. Salesforce
+ * reports usage on every response, so a busy sync rarely needs it; an idle container does.
+ */
+export const API_USAGE_MAX_AGE_MS = 5 * 60_000;
+
 /** Above this many records, Bulk API 2.0 is used (Salesforce's own guidance: more than 2,000). */
 export const DEFAULT_BULK_THRESHOLD = 2_000;
 
@@ -177,3 +189,13 @@ export const BULK_MAX_JOB_RECORDS = 100_000;
  * before, to send the last job, read the results of finished jobs and write the report.
  */
 export const SYNC_DEADLINE_RESERVE_MS = 10_000;
+
+/**
+ * Longest string a log line carries, per field (and per error message or stack): anything longer
+ * is cut here and marked, before redaction runs, so one hostile field (a megabyte-long external ID
+ * in an SQS message) costs the same as a short one. A few KB keeps every real error message whole.
+ */
+export const MAX_LOGGED_STRING_CHARS = 4_096;
+
+/** Longest object key a log line carries; keys are field names, never free text. */
+export const MAX_LOGGED_KEY_CHARS = 128;

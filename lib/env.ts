@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import {
   DEFAULT_API_VERSION,
+  DEFAULT_API_BUDGET_PERCENT,
   DEFAULT_BULK_THRESHOLD,
   DEFAULT_COLLECTIONS_CONCURRENCY,
   DEFAULT_LOGIN_MAX_ATTEMPTS,
@@ -107,6 +108,11 @@ export interface SyncEnv {
   /** `SYNC_COLLECTIONS_CONCURRENCY` (default 3): Collections calls in flight at once. */
   collectionsConcurrency: number;
   /**
+   * `SALESFORCE_API_BUDGET_PERCENT` (default 90): no writes are sent once the org has used this
+   * share of its daily API allocation.
+   */
+  apiBudgetPercent: number;
+  /**
    * `SYNC_SOURCE_URL`: the scheduled sync's source, `s3://bucket/key`, `s3://bucket/prefix/`
    * (every object under it, in key order) or `https://…` (http only for loopback hosts).
    */
@@ -146,6 +152,7 @@ const syncSchema = () =>
     SYNC_EXTERNAL_ID_FIELD: apiName(),
     SYNC_BULK_THRESHOLD: z._default(integer(1, 10_000_000), DEFAULT_BULK_THRESHOLD),
     SYNC_COLLECTIONS_CONCURRENCY: z._default(integer(1, 10), DEFAULT_COLLECTIONS_CONCURRENCY),
+    SALESFORCE_API_BUDGET_PERCENT: z._default(integer(1, 100), DEFAULT_API_BUDGET_PERCENT),
     // The scheme here; the rest (http only to loopback, a valid bucket) in readSyncEnv, whose code
     // only the sync functions' bundles carry.
     SYNC_SOURCE_URL: z.optional(z.url({ protocol: /^(https?|s3)$/, error: `must be ${SOURCE_URL_FORMS}` })),
@@ -180,6 +187,7 @@ export function readSyncEnv(env: NodeJS.ProcessEnv = process.env): SyncEnv {
     externalIdField: e.SYNC_EXTERNAL_ID_FIELD,
     bulkThreshold: e.SYNC_BULK_THRESHOLD,
     collectionsConcurrency: e.SYNC_COLLECTIONS_CONCURRENCY,
+    apiBudgetPercent: e.SALESFORCE_API_BUDGET_PERCENT,
     sourceUrl: e.SYNC_SOURCE_URL,
     sourceFormat: e.SYNC_SOURCE_FORMAT,
     maxSourceBytes: e.SYNC_MAX_SOURCE_BYTES,

@@ -23,6 +23,11 @@ export class SfBridgeError extends Error {
   static readonly code: string = 'ERR_SF_BRIDGE';
   override name = 'SfBridgeError';
   readonly code: string;
+  /**
+   * The status code of the records that a call failed by this error is reported with, where it
+   * differs from `code` (declared only: most errors have none).
+   */
+  declare readonly recordStatusCode?: string;
 
   constructor(message: string, _details?: undefined, options?: SfBridgeErrorOptions) {
     super(message, options);
@@ -222,6 +227,30 @@ export class SalesforceApiError extends SfBridgeError {
 export class RequestLimitExceededError extends SalesforceApiError {
   static override readonly code: string = 'ERR_REQUEST_LIMIT_EXCEEDED';
   override name = 'RequestLimitExceededError';
+}
+
+/**
+ * The org's API usage is at or above `SALESFORCE_API_BUDGET_PERCENT` of its daily allocation, so
+ * a write was not sent (records fail as `API_BUDGET_EXHAUSTED` and are retried later).
+ */
+export class ApiBudgetExhaustedError extends SfBridgeError {
+  static override readonly code: string = 'ERR_API_BUDGET_EXHAUSTED';
+  override readonly recordStatusCode = 'API_BUDGET_EXHAUSTED';
+  /** Requests used and the daily allocation at the last reading; the budget in percent. */
+  readonly used: number;
+  readonly limit: number;
+  readonly percent: number;
+
+  constructor(
+    message: string,
+    details?: { used?: number | undefined; limit?: number | undefined; percent?: number | undefined },
+    options?: SfBridgeErrorOptions,
+  ) {
+    super(message, undefined, options);
+    this.used = details?.used ?? Number.NaN;
+    this.limit = details?.limit ?? Number.NaN;
+    this.percent = details?.percent ?? Number.NaN;
+  }
 }
 
 /** Not enough of the Lambda's remaining time is left to make (or finish) a call. */

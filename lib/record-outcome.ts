@@ -63,7 +63,7 @@ export function failAll(
 /** A record's status code for an error that failed its whole call: Salesforce's, else ours. */
 export function errorCode(error: unknown): string {
   if (error instanceof SalesforceApiError) return error.errorCode;
-  if (error instanceof SfBridgeError) return error.code;
+  if (error instanceof SfBridgeError) return error.recordStatusCode ?? error.code;
   return 'UNKNOWN_ERROR';
 }
 

@@ -50,6 +50,7 @@ describe('readSyncEnv', () => {
       externalIdField: undefined,
       bulkThreshold: 2000,
       collectionsConcurrency: 3,
+      apiBudgetPercent: 90,
       sourceUrl: undefined,
       sourceFormat: undefined,
       maxSourceBytes: 1024 ** 3,
@@ -73,10 +74,11 @@ describe('readSyncEnv', () => {
         SYNC_SOURCE_URL: 'ftp://files.example.com/x',
         SYNC_DRY_RUN: 'maybe',
         SYNC_COLLECTIONS_CONCURRENCY: '50',
+        SALESFORCE_API_BUDGET_PERCENT: '150',
       });
     expect(bad).toThrow(ConfigurationError);
     expect(bad).toThrow(
-      /SALESFORCE_API_VERSION: must look like 66.0; SYNC_SOBJECT: must be a Salesforce API name; .*SYNC_COLLECTIONS_CONCURRENCY: must be at most 10; SYNC_SOURCE_URL: must be s3:\/\/bucket\/key, .*\(http only for loopback hosts\); SYNC_DRY_RUN: must be true or false/,
+      /SALESFORCE_API_VERSION: must look like 66.0; SYNC_SOBJECT: must be a Salesforce API name; .*SYNC_COLLECTIONS_CONCURRENCY: must be at most 10; SALESFORCE_API_BUDGET_PERCENT: must be at most 100; SYNC_SOURCE_URL: must be s3:\/\/bucket\/key, .*\(http only for loopback hosts\); SYNC_DRY_RUN: must be true or false/,
     );
     expect(bad).not.toThrow(/DELETE|ftp:|maybe/);
   });

@@ -20,7 +20,7 @@
 // - ALL_OR_NONE_OPERATION_ROLLED_BACK — [DOC] reference §6.
 // - ENTITY_IS_DELETED "entity is deleted"; MALFORMED_ID — [OBS]; which of them a never-existing
 //   ID gets is [CHOSEN] (a real org can only have handed out IDs it then deleted).
-import type { StoredValue } from './field-values.js';
+import { keyOf, type StoredValue } from './field-values.js';
 import type { ObjectTable, SObjectRecord } from './record-store.js';
 import { parseRecordId } from './salesforce-ids.js';
 import type { FieldSchema } from './schema.js';
@@ -234,12 +234,12 @@ function resolveId(table: ObjectTable, raw: string): { record: SObjectRecord } |
   return { record };
 }
 
-/** Every upsert row whose key another row of the same request shares (case-insensitively). */
+/** Every upsert row whose key another row of the same request shares (as the key field compares). */
 function repeatedUpsertKeys(ops: readonly DmlOp[]): Map<number, SaveError> {
   const rowsByKey = new Map<string, number[]>();
   ops.forEach((op, index) => {
     if (op.kind !== 'upsert' || op.key === null || op.key === '') return;
-    const key = String(op.key).toLowerCase();
+    const key = keyOf(op.keyField, op.key) ?? '';
     const rows = rowsByKey.get(key);
     if (rows) rows.push(index);
     else rowsByKey.set(key, [index]);

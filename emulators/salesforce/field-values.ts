@@ -115,11 +115,12 @@ export function isCsvTypeMismatch(value: StoredValue | CsvTypeMismatch): value i
 
 /**
  * The index key of a unique or external ID value. Text keys are case-insensitive: "Treat ABC and
- * abc as duplicate values" is Salesforce's default for a unique text field.
+ * abc as duplicate values" is Salesforce's default for a unique text field; a field defined
+ * `caseSensitive` keys on the exact value.
  */
 export function keyOf(field: FieldSchema, value: StoredValue): string | undefined {
   if (value === null) return undefined;
-  return isTextType(field.type) ? String(value).toLowerCase() : String(value);
+  return isTextType(field.type) && !field.caseSensitive ? String(value).toLowerCase() : String(value);
 }
 
 /** SOQL/inspection equality: text compares case-insensitively (as SOQL `=` does). */

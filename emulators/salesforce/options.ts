@@ -47,6 +47,12 @@ export interface SalesforceEmulatorOptions {
    * at once). Default 50 ms.
    */
   bulkProcessingMs?: number;
+  /**
+   * The `instance_url` of token responses. Default: the emulator's own url. Set it to test a
+   * client's check of what it is told (e.g. `http://acme.my.salesforce.com`, plain http to a
+   * host that is not loopback); API calls sent there do not reach the emulator.
+   */
+  instanceUrl?: string;
 }
 
 export type PermittedUsersPolicy = 'all-users-may-self-authorize' | 'admin-approved-pre-authorized';
@@ -146,6 +152,7 @@ export interface ResolvedOptions {
   dailyApiRequestLimit: number;
   apiVersions: { min: number; max: number };
   bulkProcessingMs: number;
+  instanceUrl: string;
 }
 
 export function resolveOptions(opts: SalesforceEmulatorOptions, url: string): ResolvedOptions {
@@ -170,5 +177,6 @@ export function resolveOptions(opts: SalesforceEmulatorOptions, url: string): Re
     dailyApiRequestLimit: opts.dailyApiRequestLimit ?? 15_000,
     apiVersions: opts.apiVersions ?? { min: 31, max: 67 },
     bulkProcessingMs: opts.bulkProcessingMs ?? 50,
+    instanceUrl: opts.instanceUrl ?? url,
   };
 }

@@ -16,6 +16,14 @@ export interface FieldDef {
   /** No two records may share a value (case-insensitively for text, Salesforce's default). */
   unique?: boolean;
   /**
+   * Text keys compare exactly: Setup's "Treat "ABC" and "abc" as different values (case
+   * sensitive)". Upserts then match "ABC" and "abc" to two records; by default they are one
+   * ("Custom field matching is case-insensitive only if the custom field has the Unique and Treat
+   * "ABC" and "abc" as duplicate values (case insensitive) attributes",
+   * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_dml_examples_upsert.htm).
+   */
+  caseSensitive?: boolean;
+  /**
    * The field label, used in error messages the way Salesforce does (`Account Name: data value too
    * large: …`). Default: the API name without `__c`, underscores as spaces.
    */
@@ -40,6 +48,7 @@ export interface FieldSchema {
   required: boolean;
   externalId: boolean;
   unique: boolean;
+  caseSensitive: boolean;
 }
 
 export interface SObjectSchema {
@@ -142,6 +151,7 @@ export class OrgSchema {
         required: false,
         externalId: false,
         unique: true,
+        caseSensitive: true,
       },
     ];
     for (const [fieldName, def] of Object.entries(defs)) fields.push(fieldSchema(name, fieldName, def));
@@ -204,6 +214,7 @@ function fieldSchema(sobject: string, name: string, def: FieldDef): FieldSchema 
     required: def.required ?? false,
     externalId: def.externalId ?? false,
     unique: def.unique ?? false,
+    caseSensitive: def.caseSensitive ?? false,
   };
 }
 

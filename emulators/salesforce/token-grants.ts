@@ -169,7 +169,7 @@ function issue(app: ConnectedApp, user: OrgUser, flow: LoginFlow, ctx: TokenGran
         .update(id + issuedAt)
         .digest('base64'),
       scope: session.scope,
-      instance_url: ctx.url,
+      instance_url: ctx.options.instanceUrl,
       id,
       token_type: 'Bearer',
       issued_at: issuedAt,

@@ -3,6 +3,7 @@ import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { SyncEnv } from '../../lib/env.js';
 import type { OutcomeCounts } from '../../lib/record-outcome.js';
+import { ApiBudget, withApiBudget } from '../../lib/salesforce/api-budget.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
 import { createTokenProvider } from '../../lib/token/create-token-provider.js';
 import { LocalTokenProvider } from '../../lib/token/token-provider.js';
@@ -10,12 +11,16 @@ import type { VendorTokenProvider } from '../../lib/token/vendor-token-provider.
 import { createLogger } from './logger.js';
 import { createMetrics, recordSyncMetrics } from './metrics.js';
 
-/** What a sync function builds once per container: logger, metrics, settings and token source. */
+/**
+ * What a sync function builds once per container: logger, metrics, settings, token source, and
+ * the API budget (its usage reading outlives an invocation).
+ */
 export interface SyncRuntime<E extends SyncEnv = SyncEnv> {
   logger: Logger;
   metrics: Metrics;
   env: E;
   tokens: VendorTokenProvider | LocalTokenProvider;
+  budget: ApiBudget;
 }
 
 /**
@@ -25,7 +30,13 @@ export interface SyncRuntime<E extends SyncEnv = SyncEnv> {
 export function createSyncRuntime<E extends SyncEnv>(serviceName: string, readEnv: () => E): SyncRuntime<E> {
   const env = readEnv();
   const logger = createLogger(serviceName);
-  return { logger, metrics: createMetrics(serviceName), env, tokens: createTokenProvider(env, { logger }) };
+  return {
+    logger,
+    metrics: createMetrics(serviceName),
+    env,
+    tokens: createTokenProvider(env, { logger }),
+    budget: new ApiBudget({ percent: env.apiBudgetPercent }),
+  };
 }
 
 /**
@@ -42,30 +53,36 @@ function tokenRequests(tokens: SyncRuntime['tokens']): {
 }
 
 /**
- * One invocation's REST client, bounded by the Lambda's remaining time, plus `finish`, which
- * publishes what the invocation cost (records written and failed, API calls, logins, and
- * Salesforce's reported API usage from `Sforce-Limit-Info`) and returns it for the log line.
+ * One invocation's REST client, bounded by the Lambda's remaining time and with the API budget
+ * in front of its writes, plus `finish`, which publishes what the invocation cost (records
+ * written and failed, API calls, logins, Salesforce's reported API usage from `Sforce-Limit-Info`,
+ * and `ApiBudgetExhausted` when the budget stopped a write) and returns it for the log line.
  */
 export function startInvocation(runtime: SyncRuntime, context: Pick<Context, 'getRemainingTimeInMillis'>) {
   const tokensBefore = tokenRequests(runtime.tokens).count;
-  const client = new SalesforceRestClient({
+  const refusalsBefore = runtime.budget.refusals;
+  const rest = new SalesforceRestClient({
     tokens: runtime.tokens,
     apiVersion: runtime.env.apiVersion,
     deadline: () => Date.now() + context.getRemainingTimeInMillis(),
   });
   const finish = (counts: OutcomeCounts) => {
     const { metric, count } = tokenRequests(runtime.tokens);
-    recordSyncMetrics(runtime.metrics, counts, client.apiCalls);
+    recordSyncMetrics(runtime.metrics, counts, rest.apiCalls);
     runtime.metrics.addMetric(metric, MetricUnit.Count, count - tokensBefore);
-    const usage = client.apiUsage;
+    const budgetExhausted = runtime.budget.refusals > refusalsBefore;
+    // Published every invocation (0 or 1), so the alarm sees data, not silence, while all is well.
+    runtime.metrics.addMetric('ApiBudgetExhausted', MetricUnit.Count, budgetExhausted ? 1 : 0);
+    const usage = rest.apiUsage ?? runtime.budget.usage;
     if (usage && usage.limit > 0) {
       runtime.metrics.addMetric('ApiUsagePercent', MetricUnit.Percent, (100 * usage.used) / usage.limit);
     }
     return {
-      apiCalls: client.apiCalls,
+      apiCalls: rest.apiCalls,
       [metric === 'Logins' ? 'logins' : 'tokenVendorInvocations']: count - tokensBefore,
       apiUsage: usage ? `${usage.used}/${usage.limit}` : undefined,
+      apiBudgetExhausted: budgetExhausted,
     };
   };
-  return { client, finish };
+  return { client: withApiBudget(rest, runtime.budget), finish };
 }

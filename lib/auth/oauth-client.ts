@@ -6,9 +6,10 @@ import {
   LOGIN_RETRY_MIN_DELAY_MS,
   TOKEN_ENDPOINT_PATH,
 } from '../constants.js';
-import { SalesforceAuthError, SalesforceUnavailableError } from '../errors.js';
+import { SalesforceAuthError, SalesforceUnavailableError, UnexpectedResponseError } from '../errors.js';
 import { tryParseJson } from '../json.js';
 import { withRetries } from '../retry.js';
+import { isSecureTransport } from './login-url.js';
 import { hintFor } from './oauth-error-hints.js';
 
 /**
@@ -105,7 +106,7 @@ async function attempt(
   const body = tryParseJson(text);
   if (status === 200) {
     const token = tokenResponseSchema.safeParse(body);
-    if (token.success) return token.data;
+    if (token.success) return checkInstanceUrl(endpoint, token.data);
     // Never quote the body: it may hold the access token.
     throw new SalesforceUnavailableError(
       `Token endpoint ${endpoint} answered 200 without a usable token response`,
@@ -139,4 +140,19 @@ function describeNetworkError(error: unknown): string {
   const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
   const code = typeof cause?.code === 'string' ? cause.code : undefined;
   return code ?? (error instanceof Error ? error.message : 'network error');
+}
+
+/**
+ * The token response, if its `instance_url` is safe to send the access token to: every API call
+ * goes there with the token in its Authorization header. Salesforce's own are always https
+ * (https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_jwt_flow.htm); plain http
+ * is accepted only for loopback hosts, as for the login URL. Not retried: the answer would be
+ * the same. The message names the scheme and host, never the token.
+ */
+function checkInstanceUrl(endpoint: string, token: TokenResponse): TokenResponse {
+  const url = new URL(token.instance_url);
+  if (isSecureTransport(url)) return token;
+  throw new UnexpectedResponseError(
+    `Token endpoint ${endpoint} answered an instance_url that does not use https (${url.protocol}//${url.host}): plain http is accepted only for loopback hosts, since every API call sends the access token there`,
+  );
 }

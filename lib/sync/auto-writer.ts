@@ -3,9 +3,9 @@ import type { SyncItem } from '../record-outcome.js';
 import type { OutcomeSink } from '../salesforce/bulk-results.js';
 import { BulkStreamWriter, type UnfinishedJob } from '../salesforce/bulk-stream-writer.js';
 import type { WaitOptions } from '../salesforce/bulk-job.js';
-import { upsertWithCollections } from '../salesforce/collections-upsert.js';
 import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { mergeByExternalId } from './merge-duplicates.js';
+import { upsertRounds } from './record-sync.js';
 
 export interface AutoWriterOptions extends WaitOptions {
   sobject: string;
@@ -29,7 +29,7 @@ export interface AutoWriterResult {
 /**
  * Chooses the API by volume without holding the source: the first `bulkThreshold` records are
  * kept; if the source ends there they go through sObject Collections (duplicates merged, later
- * fields winning), and once one more arrives every record streams to Bulk API 2.0 instead.
+ * fields winning; values differing only in case in later rounds), and once one more arrives every record streams to Bulk API 2.0 instead.
  */
 export class AutoWriter {
   readonly #client: SalesforceApi;
@@ -57,15 +57,17 @@ export class AutoWriter {
   async end(): Promise<AutoWriterResult> {
     if (this.#bulk) return { api: 'bulk', unfinished: await this.#bulk.end() };
     if (this.#held.length === 0) return { api: 'none', unfinished: [] };
-    const merged = mergeByExternalId(this.#held, this.#options.externalIdField);
+    const rounds = mergeByExternalId(this.#held, this.#options.externalIdField);
     this.#held = [];
-    const outcomes = await upsertWithCollections(this.#client, merged, {
+    const outcomes = await upsertRounds(this.#client, rounds, {
       sobject: this.#options.sobject,
       externalIdField: this.#options.externalIdField,
       concurrency: this.#options.concurrency,
     });
     const externalIds = new Map(
-      merged.flatMap((m) => m.refs.map((ref) => [ref, String(m.record[this.#options.externalIdField])])),
+      rounds
+        .flat()
+        .flatMap((m) => m.refs.map((ref) => [ref, String(m.record[this.#options.externalIdField])])),
     );
     for (const outcome of outcomes) await this.#options.emit(outcome, externalIds.get(outcome.ref) ?? '');
     return { api: 'collections', unfinished: [] };

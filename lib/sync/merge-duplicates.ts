@@ -1,23 +1,37 @@
 import type { MergedItem, SyncItem } from '../record-outcome.js';
 
 /**
- * Folds items that share an external ID value into one record, later fields winning.
+ * Folds items that share an external ID value into one record, later fields winning, and returns
+ * them in rounds to be written one after another.
+ *
  * Salesforce refuses every row of a request whose external ID repeats ("Duplicate external id
  * specified"), and applying the changes one after the other is the same as applying the merged
- * record, because an upsert leaves absent fields unchanged. First-seen order is kept.
+ * record, because an upsert leaves absent fields unchanged. Only identical values are folded:
+ * whether "MiX1" and "mix1" are one record is the field's business (matching ignores case only
+ * on a Unique field marked case-insensitive,
+ * https://developer.salesforce.com/docs/atlas.en-us.apexcode.meta/apexcode/langCon_apex_dml_examples_upsert.htm),
+ * so a value that differs from the previous one only in case starts the next round. Written in
+ * order, each round after the one before has finished, Salesforce's own matching decides, and
+ * when they are one record the later change still wins. Nearly every input is one round.
+ * First-seen order is kept within a round.
  */
-export function mergeByExternalId(items: readonly SyncItem[], externalIdField: string): MergedItem[] {
-  const byId = new Map<string, MergedItem>();
-  for (const item of items) {
-    // Salesforce matches text external IDs ignoring case: "abc" and "ABC" are one record.
-    const externalId = String(item.record[externalIdField]).toLowerCase();
-    const existing = byId.get(externalId);
-    if (existing) {
-      existing.refs.push(item.ref);
-      existing.record = { ...existing.record, ...item.record };
-    } else {
-      byId.set(externalId, { externalId, refs: [item.ref], record: item.record });
+export function mergeByExternalId(items: readonly SyncItem[], externalIdField: string): MergedItem[][] {
+  const rounds: MergedItem[][] = [];
+  // Per value ignoring case: the spelling seen last, its merged item, and that item's round.
+  const latest = new Map<string, { value: string; item: MergedItem; round: number }>();
+  for (const { ref, record } of items) {
+    const value = String(record[externalIdField]);
+    const externalId = value.toLowerCase();
+    const seen = latest.get(externalId);
+    if (seen?.value === value) {
+      seen.item.refs.push(ref);
+      seen.item.record = { ...seen.item.record, ...record };
+      continue;
     }
+    const round = seen ? seen.round + 1 : 0;
+    const item: MergedItem = { externalId, refs: [ref], record };
+    (rounds[round] ??= []).push(item);
+    latest.set(externalId, { value, item, round });
   }
-  return [...byId.values()];
+  return rounds;
 }

@@ -1,7 +1,7 @@
 import { DEFAULT_BULK_THRESHOLD } from '../constants.js';
 import { upsertWithBulk, type BulkUpsertOptions } from '../salesforce/bulk-ingest.js';
-import type { RecordOutcome, SyncItem } from '../record-outcome.js';
-import { upsertWithCollections } from '../salesforce/collections-upsert.js';
+import type { MergedItem, RecordOutcome, SyncItem } from '../record-outcome.js';
+import { upsertWithCollections, type CollectionsUpsertOptions } from '../salesforce/collections-upsert.js';
 import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { mergeByExternalId } from './merge-duplicates.js';
 
@@ -23,20 +23,35 @@ export interface UpsertRecordsResult {
 /**
  * Upserts records (all with an external ID value) by external ID, choosing sObject Collections
  * or Bulk API 2.0 by volume. Items sharing an external ID are merged first, later fields winning,
- * and each item's own reference gets the outcome. Every item gets exactly one outcome.
+ * and each item's own reference gets the outcome. Every item gets exactly one outcome. External
+ * IDs that differ only in case are never merged: they are written in separate calls (Bulk: jobs),
+ * one after another, so Salesforce's own matching decides and the later change wins.
  */
 export async function upsertRecords(
   client: SalesforceApi,
   items: readonly SyncItem[],
   options: UpsertRecordsOptions,
 ): Promise<UpsertRecordsResult> {
-  const merged = mergeByExternalId(items, options.externalIdField);
+  const rounds = mergeByExternalId(items, options.externalIdField);
   const target = { sobject: options.sobject, externalIdField: options.externalIdField };
+  const merged = rounds.flat();
   if (merged.length > (options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD)) {
+    // Bulk starts a new job, run after the one before, wherever an external ID repeats in any case.
     return { api: 'bulk', outcomes: await upsertWithBulk(client, merged, { ...options.bulk, ...target }) };
   }
   return {
     api: 'collections',
-    outcomes: await upsertWithCollections(client, merged, { ...target, concurrency: options.concurrency }),
+    outcomes: await upsertRounds(client, rounds, { ...target, concurrency: options.concurrency }),
   };
+}
+
+/** Writes merged rounds with sObject Collections, each round once the one before has finished. */
+export async function upsertRounds(
+  client: SalesforceApi,
+  rounds: readonly (readonly MergedItem[])[],
+  options: CollectionsUpsertOptions,
+): Promise<RecordOutcome[]> {
+  const outcomes: RecordOutcome[] = [];
+  for (const round of rounds) outcomes.push(...(await upsertWithCollections(client, round, options)));
+  return outcomes;
 }

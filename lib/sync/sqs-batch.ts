@@ -11,6 +11,7 @@ import {
 } from '../record-outcome.js';
 import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import type { ProviderLogger } from '../token/token-provider.js';
+import { sqsRecordProblem } from './lambda-events.js';
 import { describeRecordIssues, externalIdOf, messageSchema } from './record-schema.js';
 import { upsertRecords } from './record-sync.js';
 
@@ -57,12 +58,12 @@ export async function syncSqsBatch(
     else context.set(record.messageId, { externalId: message.externalId, sobject: message.sobject });
     return { record, message };
   });
-  const fifo = records.some((r) => r.attributes.MessageGroupId);
+  const fifo = records.some((r) => groupOf(r));
   // Standard queue: one wave. FIFO: wave i holds the i-th message of each group.
   const waves: { record: SQSRecord; message: Parsed | RecordFailed }[][] = [];
   const position = new Map<string, number>();
   for (const entry of parsed) {
-    const group = fifo ? (entry.record.attributes.MessageGroupId ?? '') : '';
+    const group = fifo ? (groupOf(entry.record) ?? '') : '';
     const index = fifo ? (position.get(group) ?? 0) : 0;
     position.set(group, index + 1);
     (waves[index] ??= []).push(entry);
@@ -71,7 +72,7 @@ export async function syncSqsBatch(
   for (const wave of waves) {
     const sendable: Parsed[] = [];
     for (const { record, message } of wave) {
-      const group = record.attributes.MessageGroupId;
+      const group = groupOf(record);
       const blocker = group ? blockedBy.get(group) : undefined;
       if (group && blocker) {
         outcomes.set(
@@ -90,7 +91,7 @@ export async function syncSqsBatch(
     }
     await writeGroups(sendable, options, outcomes);
     for (const { record } of wave) {
-      const group = record.attributes.MessageGroupId;
+      const group = groupOf(record);
       if (fifo && group && !blockedBy.has(group) && outcomes.get(record.messageId)?.ok !== true) {
         blockedBy.set(group, record.messageId);
       }
@@ -122,8 +123,21 @@ export async function syncSqsBatch(
   return { response: { batchItemFailures: failures }, counts };
 }
 
+/**
+ * The record's FIFO message group. A record invoked by hand may lack `attributes`: it is reported
+ * failed (INVALID_RECORD), and must not throw before that.
+ */
+function groupOf(record: SQSRecord): string | undefined {
+  const attributes: unknown = record.attributes;
+  if (typeof attributes !== 'object' || attributes === null) return undefined;
+  const group: unknown = (attributes as Record<string, unknown>).MessageGroupId;
+  return typeof group === 'string' && group !== '' ? group : undefined;
+}
+
 function parseMessage(record: SQSRecord, defaults: SqsSyncOptions['defaults']): Parsed | RecordFailed {
   const ref = record.messageId;
+  const problem = sqsRecordProblem(record);
+  if (problem) return failed(ref, 'INVALID_RECORD', problem);
   let body: unknown;
   try {
     body = parseJsonRejectingProto(record.body);

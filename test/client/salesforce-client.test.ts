@@ -289,7 +289,8 @@ describe('upsert', () => {
       { Ext_Id__c: 'u-3', Name: 'Bad email', Email__c: 'not-an-email' },
       { Ext_Id__c: 'u-4' },
       { 'not a field': 1 },
-      // The same external ID as the first record: merged with it, so it gets the same outcome.
+      // The first record's external ID in another case: never merged, but written after it, where
+      // Account's case-insensitive Ext_Id__c matches it to the same record.
       { Ext_Id__c: 'U-0', Phone: '555-0100' },
     ]);
     expect(summary(outcomes)).toEqual([
@@ -299,7 +300,7 @@ describe('upsert', () => {
       ['3', 'INVALID_EMAIL_ADDRESS'],
       ['4', 'REQUIRED_FIELD_MISSING'],
       ['5', 'INVALID_RECORD'],
-      ['6', 'created'],
+      ['6', 'updated'],
     ]);
     expect(outcomes[4]).toMatchObject({ ok: false, fields: ['Name'] });
     const first = outcomes[0];

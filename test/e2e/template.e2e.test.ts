@@ -17,10 +17,14 @@ const SOURCE_BUCKET = 'acme-exports';
 const SOURCE_PREFIX = 'accounts/daily/';
 const REPORT_BUCKET = 'acme-sync-reports';
 const REPORT_PREFIX = 'accounts/';
+// Not the default (1800), so that the alarm's threshold is seen to come from the param.
+const QUEUE_MAX_AGE = '2700';
 
 interface Resource {
   Type: string;
   Properties: Record<string, unknown>;
+  DeletionPolicy?: string;
+  UpdateReplacePolicy?: string;
 }
 interface Statement {
   Sid?: string;
@@ -34,12 +38,15 @@ interface Output {
   Value: unknown;
   Export?: { Name: unknown };
 }
-let template: {
+interface Template {
   Resources: Record<string, Resource>;
   Conditions?: Record<string, unknown>;
   Parameters?: Record<string, { Default?: string }>;
   Outputs: Record<string, Output>;
-};
+}
+let template: Template;
+/** The template serverless creates the stack with (the deployment bucket only), before the first update. */
+let createTemplate: Template;
 
 const resource = (id: string): Resource => {
   const found = template.Resources[id];
@@ -92,6 +99,7 @@ beforeAll(async () => {
       `--param=syncReportBucket=${REPORT_BUCKET}`,
       `--param=syncReportPrefix=${REPORT_PREFIX}`,
       `--param=syncReportUrl=s3://${REPORT_BUCKET}/${REPORT_PREFIX}`,
+      `--param=syncQueueMaxAgeSeconds=${QUEUE_MAX_AGE}`,
     ],
     {
       cwd: ROOT,
@@ -103,7 +111,10 @@ beforeAll(async () => {
   recordOutput(packaged.stdout + packaged.stderr);
   template = JSON.parse(
     await readFile(join(OUT, 'cloudformation-template-update-stack.json'), 'utf8'),
-  ) as typeof template;
+  ) as Template;
+  createTemplate = JSON.parse(
+    await readFile(join(OUT, 'cloudformation-template-create-stack.json'), 'utf8'),
+  ) as Template;
   await mkdir(join(OUT, 'unpacked'), { recursive: true });
   await run('unzip', ['-o', '-q', join(OUT, 'tokenVendor.zip'), '-d', join(OUT, 'unpacked')]);
 }, 180_000);
@@ -229,7 +240,10 @@ describe('IAM: least privilege', () => {
     expect(byRole.SqsSyncRole?.find((s) => s.Sid === 'ConsumeTheSyncQueue')?.Resource).toEqual({
       'Fn::GetAtt': ['SyncQueue', 'Arn'],
     });
-    expect(byRole.ScheduledSyncRole?.flatMap(actions).some((a) => a.startsWith('sqs:'))).toBe(false);
+    // The scheduled sync's one SQS action: recording a failed run (checked in "asynchronous runs").
+    expect(byRole.ScheduledSyncRole?.flatMap(actions).filter((a) => a.startsWith('sqs:'))).toEqual([
+      'sqs:SendMessage',
+    ]);
     expect(
       byRole.TokenVendorRole?.flatMap(actions).some((a) => a.startsWith('lambda:') || a.startsWith('sqs:')),
     ).toBe(false);
@@ -435,14 +449,27 @@ describe('queue, event source and alarms', () => {
     for (const fn of ['TokenVendorLambdaFunction', 'SqsSyncLambdaFunction', 'ScheduledSyncLambdaFunction']) {
       expect(watched).toContainEqual([{ Name: 'FunctionName', Value: { Ref: fn } }]);
     }
+    // Alarms whose threshold is not "any at all" (checked one by one below and in "issue 12").
+    const ownThreshold = new Set([
+      'TokenVendorLoginRateAlarm',
+      'SyncQueueAgeAlarm',
+      'SqsSyncApiBudgetExhaustedAlarm',
+      'ScheduledSyncApiBudgetExhaustedAlarm',
+    ]);
     for (const [id, alarm] of alarms) {
       expect(alarm.Properties).toMatchObject({
         AlarmActions: [{ Ref: 'AlarmTopic' }],
-        // Any message in the DLQ, any error, any failed record: all worth a look.
-        Threshold: id === 'TokenVendorLoginRateAlarm' ? 1800 : 0,
-        ComparisonOperator: 'GreaterThanThreshold',
+        // No data (no traffic) is no problem.
+        TreatMissingData: 'notBreaching',
       });
+      if (ownThreshold.has(id)) continue;
+      // Any message in the DLQ, any error or throttle, any failed record or run: all worth a look.
+      expect(alarm.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     }
+    expect(props('TokenVendorLoginRateAlarm')).toMatchObject({
+      Threshold: 1800,
+      ComparisonOperator: 'GreaterThanThreshold',
+    });
     // Logins approaching Salesforce's 3,600 per user per hour, counted from the vendor's log line.
     expect(props('TokenVendorLoginsMetricFilter')).toEqual({
       LogGroupName: { Ref: 'TokenVendorLogGroup' },
@@ -462,6 +489,213 @@ describe('queue, event source and alarms', () => {
       Statistic: 'Sum',
       Period: 3600,
     });
+  });
+});
+
+describe('issue 12: alarms that see everything, and what outlives the stack', () => {
+  const FUNCTIONS = ['TokenVendorLambdaFunction', 'SqsSyncLambdaFunction', 'ScheduledSyncLambdaFunction'];
+  const alarmsOn = (metric: string) =>
+    Object.entries(template.Resources).filter(
+      ([, r]) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === metric,
+    );
+
+  it('every function has a Throttles alarm: any throttle in 5 minutes notifies the alarm topic', () => {
+    const throttles = alarmsOn('Throttles');
+    expect(throttles.map(([, a]) => a.Properties.Dimensions)).toEqual(
+      FUNCTIONS.map((fn) => [{ Name: 'FunctionName', Value: { Ref: fn } }]),
+    );
+    for (const [, alarm] of throttles) {
+      expect(alarm.Properties).toMatchObject({
+        Namespace: 'AWS/Lambda',
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
+    }
+  });
+
+  it('the sync queue has an age-of-oldest-message alarm whose threshold is the syncQueueMaxAgeSeconds param', async () => {
+    const age = alarmsOn('ApproximateAgeOfOldestMessage');
+    expect(age.map(([id]) => id)).toEqual(['SyncQueueAgeAlarm']);
+    const alarm = props('SyncQueueAgeAlarm');
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['SyncQueue', 'QueueName'] } }],
+      Statistic: 'Maximum',
+      Period: 300,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    // Packaged with --param=syncQueueMaxAgeSeconds=2700 (a CLI param is a string; CloudFormation
+    // reads it as the number).
+    expect(Number(alarm.Threshold)).toBe(Number(QUEUE_MAX_AGE));
+    // The default, documented in serverless.yml and README: above the age a message reaches in
+    // 2 ordinary redeliveries (2 x the visibility timeout), so retries alone never fire it.
+    const config = await readFile(join(ROOT, 'serverless.yml'), 'utf8');
+    const byDefault = Number(/^\s+syncQueueMaxAgeSeconds: (\d+)$/m.exec(config)?.[1]);
+    expect(byDefault).toBe(1800);
+    expect(byDefault).toBeGreaterThan(2 * (props('SyncQueue').VisibilityTimeout as number));
+  });
+
+  it('the DLQ, the failed-runs queue and the log groups are retained on stack removal and on replacement', () => {
+    for (const id of [
+      'SyncDeadLetterQueue',
+      'ScheduledSyncFailedRunsQueue',
+      'TokenVendorLogGroup',
+      'SqsSyncLogGroup',
+      'ScheduledSyncLogGroup',
+    ]) {
+      const { DeletionPolicy, UpdateReplacePolicy } = resource(id);
+      // With the id, so that a failure names the resource.
+      expect({ id, DeletionPolicy, UpdateReplacePolicy }).toEqual({
+        id,
+        DeletionPolicy: 'Retain',
+        UpdateReplacePolicy: 'Retain',
+      });
+    }
+    // The log groups keep their bounded retention: retained, they still expire their events.
+    expect(props('SqsSyncLogGroup').RetentionInDays).toBe(30);
+    // The sync queue itself goes with the stack (README: drain it first).
+    expect(resource('SyncQueue').DeletionPolicy).toBeUndefined();
+  });
+
+  it('a failed scheduled run is not retried and its record goes to the failed-runs queue, which alarms', () => {
+    const configs = Object.entries(template.Resources).filter(
+      ([, r]) => r.Type === 'AWS::Lambda::EventInvokeConfig',
+    );
+    expect(configs.map(([id]) => id)).toEqual(['ScheduledSyncLambdaEvConf']);
+    expect(props('ScheduledSyncLambdaEvConf')).toEqual({
+      FunctionName: { Ref: 'ScheduledSyncLambdaFunction' },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': ['ScheduledSyncFailedRunsQueue', 'Arn'] } },
+      },
+    });
+    // A standard queue (Lambda destinations take no FIFO queue), encrypted, kept 14 days.
+    expect(props('ScheduledSyncFailedRunsQueue')).toEqual({
+      QueueName: 'sf-lambda-bridge-ci-scheduled-sync-failed',
+      MessageRetentionPeriod: 1_209_600,
+      SqsManagedSseEnabled: true,
+    });
+    expect(props('ScheduledSyncFailedRunsAlarm')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': ['ScheduledSyncFailedRunsQueue', 'QueueName'] } },
+      ],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    expect(props('ScheduledSyncDestinationDeliveryFailuresAlarm')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'DestinationDeliveryFailures',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: 'ScheduledSyncLambdaFunction' } }],
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+    expect(template.Outputs.ScheduledSyncFailedRunsQueueUrl?.Value).toEqual({
+      Ref: 'ScheduledSyncFailedRunsQueue',
+    });
+  });
+
+  it("the scheduled sync's role may send to the failed-runs queue and nowhere else; no other role may send", () => {
+    const send = statements('ScheduledSyncRole', true).filter((s) => actions(s).includes('sqs:SendMessage'));
+    expect(send).toEqual([
+      {
+        Sid: 'RecordFailedRuns',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': ['ScheduledSyncFailedRunsQueue', 'Arn'] },
+      },
+    ]);
+    for (const roleId of ['TokenVendorRole', 'SqsSyncRole']) {
+      expect(statements(roleId, true).flatMap(actions)).not.toContain('sqs:SendMessage');
+    }
+  });
+
+  it('each role holds exactly the actions its function uses: nothing unused such as sqs:ChangeMessageVisibility', () => {
+    const actionsOf = (roleId: string) => statements(roleId, true).flatMap(actions).sort();
+    expect(actionsOf('TokenVendorRole')).toEqual(
+      ['logs:CreateLogStream', 'logs:PutLogEvents', 'secretsmanager:GetSecretValue', 'kms:Decrypt'].sort(),
+    );
+    // The event source mapping's three calls; failed messages come back by visibility timeout.
+    expect(statements('SqsSyncRole', true).find((s) => s.Sid === 'ConsumeTheSyncQueue')?.Action).toEqual([
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+    ]);
+    expect(actionsOf('SqsSyncRole')).toEqual(
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:ReceiveMessage',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'lambda:InvokeFunction',
+      ].sort(),
+    );
+    expect(actionsOf('ScheduledSyncRole')).toEqual(
+      [
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'lambda:InvokeFunction',
+        'sqs:SendMessage',
+        // The source (get, list) and the run report (get, put, abort multipart, list).
+        's3:GetObject',
+        's3:ListBucket',
+        's3:GetObject',
+        's3:PutObject',
+        's3:AbortMultipartUpload',
+        's3:ListBucket',
+      ].sort(),
+    );
+  });
+
+  it('an ApiBudgetExhausted alarm per sync function (Sum >= 1 in 5 minutes), and their budget setting', () => {
+    const budget = alarmsOn('ApiBudgetExhausted');
+    expect(budget.map(([id]) => id)).toEqual([
+      'SqsSyncApiBudgetExhaustedAlarm',
+      'ScheduledSyncApiBudgetExhaustedAlarm',
+    ]);
+    const syncFunctions = ['SqsSyncLambdaFunction', 'ScheduledSyncLambdaFunction'];
+    budget.forEach(([, alarm], i) => {
+      const env = envOf(syncFunctions[i] ?? '');
+      expect(alarm.Properties).toEqual({
+        AlarmDescription: expect.stringContaining('SALESFORCE_API_BUDGET_PERCENT') as unknown,
+        // Where the function's Powertools Metrics publish: its namespace and service dimension.
+        Namespace: env.POWERTOOLS_METRICS_NAMESPACE,
+        MetricName: 'ApiBudgetExhausted',
+        Dimensions: [{ Name: 'service', Value: env.POWERTOOLS_SERVICE_NAME }],
+        Statistic: 'Sum',
+        Period: 300,
+        EvaluationPeriods: 1,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: 'AlarmTopic' }],
+      });
+      expect(env.SALESFORCE_API_BUDGET_PERCENT).toBe('90');
+    });
+    expect(envOf('TokenVendorLambdaFunction').SALESFORCE_API_BUDGET_PERCENT).toBeUndefined();
+  });
+
+  it("the deployment bucket blocks every kind of public access, from the stack's creation on", () => {
+    const blocked = {
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    };
+    expect(props('ServerlessDeploymentBucket').PublicAccessBlockConfiguration).toEqual(blocked);
+    expect(
+      createTemplate.Resources.ServerlessDeploymentBucket?.Properties.PublicAccessBlockConfiguration,
+    ).toEqual(blocked);
   });
 });
 

@@ -230,6 +230,30 @@ describe('collections upsert: record errors (HTTP 200)', () => {
     expect(sf.records('Account').map((r) => r.Ext_Id__c)).toEqual(['solo']);
   });
 
+  it('a case-sensitive external ID (Unique, "ABC" and "abc" different) keys on the exact value', async () => {
+    sf.defineSObject('Member__c', {
+      fields: { Code__c: { type: 'string', externalId: true, unique: true, caseSensitive: true } },
+    });
+    const path = `${V}/composite/sobjects/Member__c/Code__c`;
+    const send = (records: unknown[]) => call(sf, 'PATCH', path, { token, body: { records } });
+    const first = await send([
+      rec('Member__c', { Code__c: 'ABC', Name: 'upper' }),
+      rec('Member__c', { Code__c: 'abc', Name: 'lower' }),
+    ]);
+    expect((first.body as { created: boolean }[]).map((r) => r.created)).toEqual([true, true]);
+    const again = await send([rec('Member__c', { Code__c: 'abc', Name: 'lower 2' })]);
+    expect((again.body as { created: boolean }[]).map((r) => r.created)).toEqual([false]);
+    expect(sf.records('Member__c').map((r) => [r.Code__c, r.Name])).toEqual([
+      ['ABC', 'upper'],
+      ['abc', 'lower 2'],
+    ]);
+    // Only an exact repeat within one request is a duplicate on such a field.
+    const repeated = await send([rec('Member__c', { Code__c: 'X' }), rec('Member__c', { Code__c: 'X' })]);
+    expect(
+      (repeated.body as { errors: { statusCode: string }[] }[]).map((r) => r.errors[0]?.statusCode),
+    ).toEqual(['DUPLICATE_VALUE', 'DUPLICATE_VALUE']);
+  });
+
   it('allOrNone: one failure rolls everything back, updates included', async () => {
     const [existingId] = ids(await upsert([rec('Account', { Ext_Id__c: 'keep', Name: 'Before' })]));
     const result = await upsert(

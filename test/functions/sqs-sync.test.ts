@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
+import { BatchFailedError } from '../../lib/errors.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
 import { accounts, sqsEvent } from '../helpers/sqs.js';
 
@@ -102,7 +103,9 @@ describe('sqs-sync', () => {
       .filter((l) => '_aws' in l)
       .at(-1);
     expect(emf).toMatchObject({ service: 'sf-sqs-sync', RecordsWritten: 1000, RecordsFailed: 0, Logins: 1 });
-    expect(emf?.ApiCalls).toBe(calls);
+    // Every request counts: the Collections calls and the API budget's GET /limits, read once on a
+    // cold container before its first write.
+    expect(emf?.ApiCalls).toBe(calls + 1);
   });
 
   it('a Bulk job that fails part way: messages whose records were written are not in batchItemFailures', async () => {
@@ -184,17 +187,27 @@ describe('sqs-sync', () => {
   });
 
   it('REQUEST_LIMIT_EXCEEDED: the affected records are reported failed and no further call is made', async () => {
-    const invoke = await sqsSync({ SYNC_COLLECTIONS_CONCURRENCY: '1' });
+    // The budget at 100% and a reading from the warm call, before other users spent the rest of
+    // the allocation: the first chunk meets Salesforce's 403, and no other chunk is sent.
+    const invoke = await sqsSync({ SYNC_COLLECTIONS_CONCURRENCY: '1', SALESFORCE_API_BUDGET_PERCENT: '100' });
     await invoke(sqsEvent(accounts(1, 'warm')));
-    // The org allows 15,000 calls a day (the emulator default): two more fit, so chunks 1 and 2
-    // pass, chunk 3 is refused and chunk 4 is never sent.
-    stack.salesforce.setDailyApiUsage(15_000 - 2);
-    const event = sqsEvent(accounts(650, 'limit'));
-    const { result, collectionsCalls: calls } = await measure(() => invoke(event));
-    expect(calls).toBe(3);
-    expect(result.batchItemFailures).toHaveLength(250);
-    expect(failedIds(result)).toEqual(event.Records.slice(400).map((r) => r.messageId));
-    expect(stack.salesforce.records('Account')).toHaveLength(401);
+    stack.salesforce.setDailyApiUsage(15_000);
+    const event = sqsEvent([...accounts(650, 'limit')]);
+    const { result, collectionsCalls: calls } = await measure(() =>
+      invoke(event).then(
+        () => 'answered',
+        (error: unknown) => error,
+      ),
+    );
+    expect(calls).toBe(1);
+    expect(result).toMatchObject({ code: BatchFailedError.code });
+    const refused = output
+      .lines()
+      .filter((l) => l.includes('message not written to Salesforce') && l.includes('limit-'))
+      .map((l) => (JSON.parse(l) as { statusCode: string }).statusCode);
+    expect(new Set(refused)).toEqual(new Set(['REQUEST_LIMIT_EXCEEDED']));
+    expect(refused).toHaveLength(650);
+    expect(stack.salesforce.records('Account')).toHaveLength(1);
     stack.salesforce.setDailyApiUsage(0);
   });
 

@@ -262,3 +262,81 @@ describe('redactText: adjacent secrets: regressions found by fuzzing', () => {
     );
   });
 });
+
+/** redactText as it was before the linear rewrite: the same patterns, the JWS one unanchored. */
+function formerRedactText(text: string): string {
+  const patterns = [
+    /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g,
+    /Bearer\s+[A-Za-z0-9._~+/!=-]{16,}/g,
+    /00D[A-Za-z0-9]{12,15}![A-Za-z0-9._-]+/g,
+    /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]+/g,
+    /\b(client_secret|assertion|access_token)=[^&\s"]+/g,
+  ];
+  let out = text.replace(/\/\/[^\s/?#@"']+@/g, `//${REDACTED}@`);
+  for (const pattern of patterns) {
+    out = out.replace(pattern, (match, name: unknown) =>
+      typeof name === 'string' && match.startsWith(`${name}=`) ? `${name}=${REDACTED}` : REDACTED,
+    );
+  }
+  return out;
+}
+
+/** Text built from the pieces the patterns look for, so that near-misses are common. */
+const patternSoup = fc.string({
+  unit: fc.constantFrom(
+    'eyJ',
+    'a',
+    'Z',
+    '0',
+    '-',
+    '_',
+    '.',
+    '..',
+    ' ',
+    '%3D',
+    '!',
+    'Bearer ',
+    '00D',
+    'abcde',
+  ),
+  maxLength: 60,
+});
+
+describe('redactText: the linear rewrite', () => {
+  it('redacts exactly what the former patterns did, on text up to the 4 KB bound', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          patternSoup,
+          fc.tuple(patternSoup, anySecret, patternSoup).map(([a, s, b]) => a + s.text + b),
+        ),
+        (text) => {
+          expect(redactText(text)).toBe(formerRedactText(text));
+        },
+      ),
+      { numRuns: numRuns(500) },
+    );
+  });
+
+  it('a secret the 4 KB cut falls in is never printed in part', () => {
+    fc.assert(
+      fc.property(
+        unicodeText(30),
+        before,
+        anySecret,
+        after,
+        fc.nat({ max: 400 }),
+        (text, b, secret, a, into) => {
+          // Padding puts the cut `into` characters after the secret starts (or past its end).
+          const head = `${text}${b}`;
+          const pad = 'x '.repeat(Math.max(0, Math.ceil((4_096 - into - head.length) / 2)));
+          const input = `${pad}${head}${secret.text}${a}${'tail '.repeat(100)}`;
+          const output = redactText(input);
+          expect(survivors(output, [secret])).toEqual([]);
+          expect(output.length).toBeLessThan(4_096 + 40);
+        },
+      ),
+      { numRuns: numRuns(300) },
+    );
+  });
+});

@@ -5,27 +5,50 @@ import { bulkRow, flatten } from '../../lib/salesforce/bulk-csv.js';
 import { mergeByExternalId } from '../../lib/sync/merge-duplicates.js';
 
 describe('mergeByExternalId', () => {
-  it('folds items with the same external ID (ignoring case), later fields winning, keeping every ref in order', () => {
-    const merged = mergeByExternalId(
+  it('folds items with the same external ID value, later fields winning, keeping every ref in order', () => {
+    const rounds = mergeByExternalId(
       [
         { ref: 'm1', record: { Ext__c: 'A', Name: 'first', Phone: '1' } },
         { ref: 'm2', record: { Ext__c: 'B', Name: 'other' } },
         { ref: 'm3', record: { Ext__c: 'A', Name: 'second', Email__c: null } },
         { ref: 'm4', record: { Ext__c: 1, Name: 'numeric' } },
         { ref: 'm5', record: { Ext__c: '1', Name: 'string' } },
-        { ref: 'm6', record: { Ext__c: 'b', Name: 'lower case' } },
       ],
       'Ext__c',
     );
-    expect(merged).toEqual([
-      {
-        externalId: 'a',
-        refs: ['m1', 'm3'],
-        record: { Ext__c: 'A', Name: 'second', Phone: '1', Email__c: null },
-      },
-      // Salesforce matches external IDs ignoring case: "B" and "b" are one record.
-      { externalId: 'b', refs: ['m2', 'm6'], record: { Ext__c: 'b', Name: 'lower case' } },
-      { externalId: '1', refs: ['m4', 'm5'], record: { Ext__c: '1', Name: 'string' } },
+    expect(rounds).toEqual([
+      [
+        {
+          externalId: 'a',
+          refs: ['m1', 'm3'],
+          record: { Ext__c: 'A', Name: 'second', Phone: '1', Email__c: null },
+        },
+        { externalId: 'b', refs: ['m2'], record: { Ext__c: 'B', Name: 'other' } },
+        { externalId: '1', refs: ['m4', 'm5'], record: { Ext__c: '1', Name: 'string' } },
+      ],
+    ]);
+  });
+
+  it('never folds values that differ only in case: each change of spelling goes to the next round, in order', () => {
+    const rounds = mergeByExternalId(
+      [
+        { ref: 'm1', record: { Ext__c: 'MiX1', Name: 'first', Phone: '1' } },
+        { ref: 'm2', record: { Ext__c: 'other', Name: 'x' } },
+        { ref: 'm3', record: { Ext__c: 'mix1', Name: 'second' } },
+        { ref: 'm4', record: { Ext__c: 'mix1', Phone: '4' } },
+        { ref: 'm5', record: { Ext__c: 'MiX1', Name: 'third' } },
+      ],
+      'Ext__c',
+    );
+    // MiX1 then mix1 (merged with its repeat) then MiX1 again: folding m5 into m1 would apply it
+    // before m3/m4 and let the older change win on a case-insensitive field.
+    expect(rounds).toEqual([
+      [
+        { externalId: 'mix1', refs: ['m1'], record: { Ext__c: 'MiX1', Name: 'first', Phone: '1' } },
+        { externalId: 'other', refs: ['m2'], record: { Ext__c: 'other', Name: 'x' } },
+      ],
+      [{ externalId: 'mix1', refs: ['m3', 'm4'], record: { Ext__c: 'mix1', Name: 'second', Phone: '4' } }],
+      [{ externalId: 'mix1', refs: ['m5'], record: { Ext__c: 'MiX1', Name: 'third' } }],
     ]);
   });
 });
