@@ -21,7 +21,6 @@ export interface SfBridgeErrorOptions {
  */
 export class SfBridgeError extends Error {
   static readonly code: string = 'ERR_SF_BRIDGE';
-  override name = 'SfBridgeError';
   readonly code: string;
   /**
    * The status code of the records that a call failed by this error is reported with, where it
@@ -31,6 +30,7 @@ export class SfBridgeError extends Error {
 
   constructor(message: string, _details?: undefined, options?: SfBridgeErrorOptions) {
     super(message, options);
+    this.name = new.target.name;
     this.code = new.target.code;
   }
 }
@@ -38,7 +38,6 @@ export class SfBridgeError extends Error {
 /** A setting (env var or option) is missing or invalid. Detected at cold start, before any I/O. */
 export class ConfigurationError extends SfBridgeError {
   static override readonly code: string = 'ERR_CONFIGURATION';
-  override name = 'ConfigurationError';
   /** Each setting at fault and what is wrong with it, when the error lists them. */
   readonly problems: readonly FieldProblem[];
 
@@ -63,7 +62,6 @@ export function invalidConfiguration(subject: string, problems: readonly FieldPr
 /** The credentials secret was read but its content is unusable (shape, fields, key). */
 export class SecretFormatError extends ConfigurationError {
   static override readonly code: string = 'ERR_SECRET_FORMAT';
-  override name = 'SecretFormatError';
 
   /** The error for `secretId` whose content has these problems, each named by field. */
   static inSecret(secretId: string, problems: readonly FieldProblem[]): SecretFormatError {
@@ -77,13 +75,11 @@ export class SecretFormatError extends ConfigurationError {
 /** The private key in the secret cannot be used to sign an RS256 assertion. */
 export class PrivateKeyError extends ConfigurationError {
   static override readonly code: string = 'ERR_PRIVATE_KEY';
-  override name = 'PrivateKeyError';
 }
 
 /** Secrets Manager did not return the secret (not found, access denied, throttled, ...). */
 export class SecretFetchError extends SfBridgeError {
   static override readonly code: string = 'ERR_SECRET_FETCH';
-  override name = 'SecretFetchError';
   /** The AWS error name, e.g. `ResourceNotFoundException`, when Secrets Manager answered. */
   readonly awsErrorName: string | undefined;
 
@@ -114,7 +110,6 @@ export interface OAuthErrorDetails {
  */
 export class SalesforceAuthError extends SfBridgeError {
   static override readonly code: string = 'ERR_SALESFORCE_AUTH';
-  override name = 'SalesforceAuthError';
   /** Salesforce's `error`, e.g. `invalid_grant`. */
   readonly error: string;
   /** Salesforce's `error_description`, e.g. `user hasn't approved this consumer`. */
@@ -144,7 +139,6 @@ export class SalesforceAuthError extends SfBridgeError {
 /** Salesforce could not be reached, timed out, or kept failing with 5xx after bounded retries. */
 export class SalesforceUnavailableError extends SfBridgeError {
   static override readonly code: string = 'ERR_SALESFORCE_UNAVAILABLE';
-  override name = 'SalesforceUnavailableError';
   /** The last HTTP status, when Salesforce answered at all. */
   readonly status: number | undefined;
   /** Salesforce's `Retry-After`, in milliseconds, when it sent one. */
@@ -164,13 +158,11 @@ export class SalesforceUnavailableError extends SfBridgeError {
 /** A Lambda event did not match the function's documented input. */
 export class InvalidEventError extends SfBridgeError {
   static override readonly code: string = 'ERR_INVALID_EVENT';
-  override name = 'InvalidEventError';
 }
 
 /** JSON input carried a `__proto__` key, which is refused rather than silently dropped. */
 export class ForbiddenKeyError extends SfBridgeError {
   static override readonly code: string = 'ERR_FORBIDDEN_KEY';
-  override name = 'ForbiddenKeyError';
 }
 
 /** One entry of Salesforce's REST error body `[{message, errorCode, fields?}]`. */
@@ -186,7 +178,6 @@ export interface SalesforceErrorItem {
  */
 export class SalesforceApiError extends SfBridgeError {
   static override readonly code: string = 'ERR_SALESFORCE_API';
-  override name = 'SalesforceApiError';
   readonly status: number;
   readonly errors: readonly SalesforceErrorItem[];
   /** The first item's `errorCode`, e.g. `INVALID_FIELD`, or `HTTP_<status>` when the body had none. */
@@ -226,7 +217,6 @@ export class SalesforceApiError extends SfBridgeError {
  */
 export class RequestLimitExceededError extends SalesforceApiError {
   static override readonly code: string = 'ERR_REQUEST_LIMIT_EXCEEDED';
-  override name = 'RequestLimitExceededError';
 }
 
 /**
@@ -256,13 +246,11 @@ export class ApiBudgetExhaustedError extends SfBridgeError {
 /** Not enough of the Lambda's remaining time is left to make (or finish) a call. */
 export class DeadlineExceededError extends SfBridgeError {
   static override readonly code: string = 'ERR_DEADLINE_EXCEEDED';
-  override name = 'DeadlineExceededError';
 }
 
 /** The token vendor Lambda could not be invoked, or its invocation failed. */
 export class TokenVendorError extends SfBridgeError {
   static override readonly code: string = 'ERR_TOKEN_VENDOR';
-  override name = 'TokenVendorError';
   /** The vendor's own error type (e.g. `SalesforceAuthError`) when the function itself failed. */
   readonly vendorErrorType: string | undefined;
 
@@ -279,7 +267,6 @@ export class TokenVendorError extends SfBridgeError {
 /** Every message of an SQS batch failed: thrown so Lambda counts an error (STYLE.md §9). */
 export class BatchFailedError extends SfBridgeError {
   static override readonly code: string = 'ERR_BATCH_FAILED';
-  override name = 'BatchFailedError';
 }
 
 /**
@@ -299,7 +286,6 @@ export type SourceLimit =
  */
 export class SourceReadError extends SfBridgeError {
   static override readonly code: string = 'ERR_SOURCE_READ';
-  override name = 'SourceReadError';
   /** The limit or guard that stopped the read, when one did. */
   readonly limit: SourceLimit | undefined;
 
@@ -319,7 +305,6 @@ export class SourceReadError extends SfBridgeError {
  */
 export class UnexpectedResponseError extends SfBridgeError {
   static override readonly code: string = 'ERR_UNEXPECTED_RESPONSE';
-  override name = 'UnexpectedResponseError';
 }
 
 /**
@@ -328,5 +313,4 @@ export class UnexpectedResponseError extends SfBridgeError {
  */
 export class ReportWriteError extends SfBridgeError {
   static override readonly code: string = 'ERR_REPORT_WRITE';
-  override name = 'ReportWriteError';
 }
