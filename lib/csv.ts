@@ -63,8 +63,8 @@ export class CsvReader {
 
   /** The last row, when the text did not end with a line break. */
   *end(): Generator<string[], void, undefined> {
+    // Text left inside quotes is never a row: taking it throws.
     yield* this.#take();
-    this.#quoted = false;
   }
 
   /** The row in `#pieces`, split into fields, unless it is an empty line. */

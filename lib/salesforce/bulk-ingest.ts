@@ -31,15 +31,17 @@ interface Job {
   csv: string;
   bytes: number;
   refs: Map<string, string[]>;
+  /** Its external IDs in lower case: one that repeats, in any case, goes to the next job. */
+  keys: Set<string>;
 }
 
 /**
- * Upserts merged records (one per external ID, as `mergeByExternalId` makes them) with Bulk API
- * 2.0 ingest jobs
+ * Upserts merged records (as `mergeByExternalId` makes them) with Bulk API 2.0 ingest jobs
  * (https://developer.salesforce.com/docs/platform/api-asynch/guide/walkthrough-upsert.html) and
  * returns one outcome per ref. Jobs split as `BulkStreamWriter`'s do (at the byte and record
- * limits, and where a record brings a column the header lacks: a header only ever grows, so a
- * bad column fails the same records either way), and run one after another. A job that ends
+ * limits, where an external ID repeats in any case, and where a record brings a column the header
+ * lacks: a header only ever grows, so a bad column fails the same records either way), and run one
+ * after another, so a later record for an external ID is applied after an earlier one. A job that ends
  * `Failed` or `Aborted` part way is read like any other (its written rows are written); records
  * of a job still running when time runs out are reported failed as `BULK_JOB_INCOMPLETE` (their
  * upserts are idempotent, so writing them again later is safe), and later ones `DEADLINE_EXCEEDED`,
@@ -107,13 +109,14 @@ export async function upsertWithBulk(
   let columns: string[] = [];
   let known = new Set<string>();
   let job: Job | undefined;
-  for (const { record, refs } of items) {
+  for (const { externalId, record, refs } of items) {
     const row = flatten(record);
     const fields = Object.keys(row);
     let line = bulkRow(columns, row);
     if (
       !job ||
       job.refs.size >= maxRecords ||
+      job.keys.has(externalId) ||
       fields.some((field) => !known.has(field)) ||
       job.bytes + Buffer.byteLength(line) > maxBytes
     ) {
@@ -122,11 +125,12 @@ export async function upsertWithBulk(
       known = new Set(columns);
       line = bulkRow(columns, row);
       const header = csvRow(columns);
-      job = { csv: header, bytes: Buffer.byteLength(header), refs: new Map() };
+      job = { csv: header, bytes: Buffer.byteLength(header), refs: new Map(), keys: new Set() };
     }
     job.csv += line;
     job.bytes += Buffer.byteLength(line);
     job.refs.set(String(record[externalIdField]), refs);
+    job.keys.add(externalId);
   }
   if (job) await send(job);
   return outcomes;

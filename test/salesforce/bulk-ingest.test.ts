@@ -140,6 +140,22 @@ describe('upsertWithBulk: jobs', () => {
     expect(fuzz.stack.salesforce.records('Account')).toHaveLength(12);
   });
 
+  it('an external ID that repeats in another case goes to the next job, which runs after: the later record wins', async () => {
+    const { outcomes, jobs } = await bulk([
+      { externalId: 'a-1', refs: ['first'], record: { Ext_Id__c: 'A-1', Name: 'Old name', Phone: '111' } },
+      item('other', { Ext_Id__c: 'B-1', Name: 'B' }),
+      { externalId: 'a-1', refs: ['second'], record: { Ext_Id__c: 'a-1', Name: 'New name' } },
+    ]);
+    expect(jobs.map((j) => j.records)).toEqual([2, 1]);
+    expect(outcomes.get('first')).toMatchObject({ ok: true, created: true });
+    expect(outcomes.get('second')).toMatchObject({ ok: true, created: false });
+    expect(fuzz.stack.salesforce.records('Account')).toHaveLength(2);
+    expect(fuzz.stack.salesforce.findRecord('Account', 'Ext_Id__c', 'A-1')).toMatchObject({
+      Name: 'New name',
+      Phone: '111',
+    });
+  });
+
   it('a record with a column the job lacks starts a job whose header has both; absent cells change nothing', async () => {
     const { jobs } = await bulk([
       item('a', { Ext_Id__c: 'C-1', Name: 'C one', Phone: '1' }),
