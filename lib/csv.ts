@@ -21,24 +21,6 @@ export function csvRow(fields: readonly string[]): string {
   return `${line}\n`;
 }
 
-// Where the reader is: at the start of a field, inside an unquoted one, inside a quoted one, just
-// after a quote inside a quoted one (the closing quote, or the first of a doubled pair), just
-// after a closing quote, or just after a CR that ended a row (a LF may follow).
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const QUOTED = 2;
-const QUOTE_IN_QUOTED = 3;
-const AFTER_CLOSING_QUOTE = 4;
-const AFTER_CR = 5;
-
-const QUOTE = 34;
-const COMMA = 44;
-const LF = 10;
-const CR = 13;
-
-/** Where an unquoted field ends, or goes wrong. */
-const UNQUOTED_END = /[",\r\n]/g;
-
 /**
  * Reads CSV rows from text fed in chunks of any size, split anywhere (inside a quoted field,
  * between a quote and its double, between CR and LF): `push` yields the rows each chunk completes,
@@ -55,110 +37,65 @@ const UNQUOTED_END = /[",\r\n]/g;
  * ```
  */
 export class CsvReader {
-  #state = FIELD_START;
-  /** The current field so far, in pieces (joined once it ends: linear, however it was split). */
+  /** The row so far, in pieces (joined once it ends: linear, however it was split). */
   #pieces: string[] = [];
-  #row: string[] = [];
+  /** Inside quotes: an odd number of quotes so far in the row. A line break in quotes is text. */
+  #quoted = false;
   /** Rows read so far, for error messages. */
   #rows = 0;
 
   /** The rows that `chunk` completes. */
   *push(chunk: string): Generator<string[], void, undefined> {
-    const end = chunk.length;
-    let i = 0;
-    while (i < end) {
-      switch (this.#state) {
-        case AFTER_CR:
-          if (chunk.charCodeAt(i) === LF) i += 1;
-          this.#state = FIELD_START;
-          break;
-        case FIELD_START: {
-          const c = chunk.charCodeAt(i);
-          if (c === QUOTE) {
-            this.#state = QUOTED;
-            i += 1;
-          } else if ((c === LF || c === CR) && this.#row.length === 0) {
-            // An empty line: no row.
-            this.#state = c === CR ? AFTER_CR : FIELD_START;
-            i += 1;
-          } else {
-            this.#state = UNQUOTED;
-          }
-          break;
-        }
-        case UNQUOTED: {
-          UNQUOTED_END.lastIndex = i;
-          const match = UNQUOTED_END.exec(chunk);
-          const stop = match ? match.index : end;
-          if (stop > i) this.#pieces.push(chunk.slice(i, stop));
-          i = stop;
-          if (match) {
-            const c = chunk.charCodeAt(stop);
-            if (c === QUOTE) throw this.#error('a quote inside an unquoted field');
-            if (this.#endField(c)) yield this.#take();
-            i = stop + 1;
-          }
-          break;
-        }
-        case QUOTED: {
-          const quote = chunk.indexOf('"', i);
-          const stop = quote === -1 ? end : quote;
-          if (stop > i) this.#pieces.push(chunk.slice(i, stop));
-          i = stop;
-          if (quote !== -1) {
-            this.#state = QUOTE_IN_QUOTED;
-            i += 1;
-          }
-          break;
-        }
-        case QUOTE_IN_QUOTED:
-          if (chunk.charCodeAt(i) === QUOTE) {
-            this.#pieces.push('"');
-            this.#state = QUOTED;
-            i += 1;
-          } else {
-            this.#state = AFTER_CLOSING_QUOTE;
-          }
-          break;
-        case AFTER_CLOSING_QUOTE: {
-          const c = chunk.charCodeAt(i);
-          if (c !== COMMA && c !== LF && c !== CR) throw this.#error('text after a closing quote');
-          if (this.#endField(c)) yield this.#take();
-          i += 1;
-          break;
-        }
+    // Only a row's end is found here, by the quotes' parity; the row is then split in one pass.
+    // A CRLF is a row's end followed by an empty line, which is skipped.
+    const special = /["\r\n]/g;
+    let from = 0;
+    for (let match; (match = special.exec(chunk));) {
+      if (match[0] === '"') this.#quoted = !this.#quoted;
+      else if (!this.#quoted) {
+        this.#pieces.push(chunk.slice(from, match.index));
+        from = match.index + 1;
+        yield* this.#take();
       }
     }
+    this.#pieces.push(chunk.slice(from));
   }
 
   /** The last row, when the text did not end with a line break. */
   *end(): Generator<string[], void, undefined> {
-    const state = this.#state;
-    this.#state = FIELD_START;
-    if (state === QUOTED) throw this.#error('a quoted field that is never closed');
-    if (state === UNQUOTED || state === QUOTE_IN_QUOTED || (state === FIELD_START && this.#row.length > 0)) {
-      this.#endField(LF);
-      yield this.#take();
+    // Text left inside quotes is never a row: taking it throws.
+    yield* this.#take();
+  }
+
+  /** The row in `#pieces`, split into fields, unless it is an empty line. */
+  *#take(): Generator<string[], void, undefined> {
+    const line = this.#pieces.join('');
+    this.#pieces = [];
+    if (line === '') return;
+    this.#rows += 1;
+    const fields: string[] = [];
+    for (let i = 0; ; i += 1) {
+      if (line[i] === '"') {
+        // The closing quote is the first one not doubled.
+        let close = line.indexOf('"', i + 1);
+        while (close >= 0 && line[close + 1] === '"') close = line.indexOf('"', close + 2);
+        if (close < 0) throw this.#error('a quoted field that is never closed');
+        fields.push(line.slice(i + 1, close).replaceAll('""', '"'));
+        i = close + 1;
+        if (i < line.length && line[i] !== ',') throw this.#error('text after a closing quote');
+      } else {
+        const comma = line.indexOf(',', i);
+        const field = line.slice(i, comma < 0 ? line.length : comma);
+        if (field.includes('"')) throw this.#error('a quote inside an unquoted field');
+        fields.push(field);
+        i += field.length;
+      }
+      if (i >= line.length) return yield fields;
     }
   }
 
-  /** Ends the current field at `c`, a comma or a line break; true when it ends the row too. */
-  #endField(c: number): boolean {
-    this.#row.push(this.#pieces.length === 1 ? (this.#pieces[0] ?? '') : this.#pieces.join(''));
-    this.#pieces = [];
-    this.#state = c === CR ? AFTER_CR : FIELD_START;
-    return c !== COMMA;
-  }
-
-  #take(): string[] {
-    const row = this.#row;
-    this.#row = [];
-    this.#rows += 1;
-    return row;
-  }
-
   #error(problem: string): SyntaxError {
-    return new SyntaxError(`CSV row ${this.#rows + 1} is malformed: ${problem}`);
+    return new SyntaxError(`CSV row ${this.#rows} is malformed: ${problem}`);
   }
 }
 

@@ -12,10 +12,10 @@ import {
   DEFAULT_SECRET_MAX_AGE_SECONDS,
   DEFAULT_SESSION_TTL_SECONDS,
 } from './constants.js';
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError, invalidConfiguration } from './errors.js';
 import { parseS3Prefix, s3PrefixProblem, type S3Location } from './s3-location.js';
 import { SALESFORCE_API_NAME, SALESFORCE_API_VERSION } from './salesforce-names.js';
-import { formatProblems, schemaProblems, type FieldProblem } from './schema-issues.js';
+import { schemaProblems, type FieldProblem } from './schema-issues.js';
 import { parseSourceLocation, SOURCE_URL_FORMS } from './source-location.js';
 
 /**
@@ -304,5 +304,5 @@ function parseEnv<T>(schema: z.ZodMiniType<T>, env: NodeJS.ProcessEnv): T {
 }
 
 function invalidEnvironment(problems: readonly FieldProblem[]): ConfigurationError {
-  return new ConfigurationError(`Invalid environment: ${formatProblems(problems)}`, { problems });
+  return invalidConfiguration('environment', problems);
 }

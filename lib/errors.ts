@@ -51,6 +51,14 @@ export class ConfigurationError extends SfBridgeError {
   }
 }
 
+/**
+ * `Invalid <subject>: field: problem; ...`: the one message of every list of configuration
+ * problems (options, env vars, call arguments), each named by field, never by value.
+ */
+export function invalidConfiguration(subject: string, problems: readonly FieldProblem[]): ConfigurationError {
+  return new ConfigurationError(`Invalid ${subject}: ${formatProblems(problems)}`, { problems });
+}
+
 /** The credentials secret was read but its content is unusable (shape, fields, key). */
 export class SecretFormatError extends ConfigurationError {
   static override readonly code: string = 'ERR_SECRET_FORMAT';

@@ -2,7 +2,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { SalesforceClient } from '../../lib/client/salesforce-client.js';
 import type { SalesforceClientOptions } from '../../lib/client/client-options.js';
-import { ConfigurationError } from '../../lib/errors.js';
+import { invalidConfiguration } from '../../lib/errors.js';
 
 /** Options of {@link salesforce}: the client's own, except the deadline, which each invocation sets. */
 export type SalesforceMiddlewareOptions = Omit<SalesforceClientOptions, 'deadline'>;
@@ -33,10 +33,9 @@ export function salesforce(
   options: SalesforceMiddlewareOptions = {},
 ): MiddlewareObj<unknown, unknown, Error, SalesforceContext> {
   if (Object.hasOwn(options, 'deadline')) {
-    throw new ConfigurationError(
-      "Invalid salesforce() options: deadline is set from each invocation's Lambda context",
-      { problems: [{ field: 'deadline', problem: 'is not an option of the middleware' }] },
-    );
+    throw invalidConfiguration('salesforce() options', [
+      { field: 'deadline', problem: "is set from each invocation's Lambda context" },
+    ]);
   }
   let invocation: Pick<Context, 'getRemainingTimeInMillis'> | undefined;
   const client = new SalesforceClient({

@@ -1,8 +1,8 @@
 import { DEFAULT_API_VERSION } from '../constants.js';
 import { readClientEnv } from '../env.js';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, invalidConfiguration } from '../errors.js';
 import { SALESFORCE_API_VERSION } from '../salesforce-names.js';
-import { FIELD_NAME, formatProblems, UNNAMED_KEY, type FieldProblem } from '../schema-issues.js';
+import { FIELD_NAME, UNNAMED_KEY, type FieldProblem } from '../schema-issues.js';
 import type { TokenProvider } from '../token/caching-token-provider.js';
 import { VendorTokenProvider } from '../token/vendor-token-provider.js';
 
@@ -30,6 +30,8 @@ export interface ResolvedClientOptions {
   apiVersion: string;
   deadline: (() => number) | undefined;
 }
+
+const OPTIONS = 'SalesforceClient options';
 
 const isTokenProvider = (value: unknown): value is TokenProvider =>
   typeof value === 'object' &&
@@ -60,16 +62,14 @@ const RULES: Record<keyof SalesforceClientOptions, (value: unknown) => string | 
 export function resolveClientOptions(options: SalesforceClientOptions): ResolvedClientOptions {
   const problems = optionProblems(options);
   if (problems.length > 0) {
-    throw new ConfigurationError(`Invalid SalesforceClient options: ${formatProblems(problems)}`, {
-      problems,
-    });
+    throw invalidConfiguration(OPTIONS, problems);
   }
   const { tokens, apiVersion, deadline } = options;
   const tokenVendor = options.tokenVendor?.trim();
   if (tokenVendor !== undefined && tokens !== undefined) {
-    throw new ConfigurationError('Invalid SalesforceClient options: give tokenVendor or tokens, not both', {
-      problems: [{ field: 'tokenVendor', problem: 'must not be set together with tokens' }],
-    });
+    throw invalidConfiguration(OPTIONS, [
+      { field: 'tokenVendor', problem: 'must not be set together with tokens' },
+    ]);
   }
   // The environment is read only for what the options leave open.
   const needsEnv = apiVersion === undefined || (tokens === undefined && tokenVendor === undefined);

@@ -1,4 +1,4 @@
-import { ConfigurationError, UnexpectedResponseError } from '../errors.js';
+import { invalidConfiguration, UnexpectedResponseError } from '../errors.js';
 import type { SalesforceRestClient } from '../salesforce/rest-client.js';
 
 /** A record as a query returns it: the selected fields, and Salesforce's `attributes`. */
@@ -49,9 +49,9 @@ export async function* queryRecords<T extends object = QueryRecord>(
 function batchSizeHeader(batchSize: number | undefined): Record<string, string> | undefined {
   if (batchSize === undefined) return undefined;
   if (!Number.isInteger(batchSize) || batchSize < 200 || batchSize > 2000) {
-    throw new ConfigurationError('Invalid query options: batchSize must be a whole number from 200 to 2000', {
-      problems: [{ field: 'batchSize', problem: 'must be a whole number from 200 to 2000' }],
-    });
+    throw invalidConfiguration('query options', [
+      { field: 'batchSize', problem: 'must be a whole number from 200 to 2000' },
+    ]);
   }
   return { 'sforce-query-options': `batchSize=${batchSize}` };
 }

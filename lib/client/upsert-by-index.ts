@@ -1,5 +1,5 @@
-import { ConfigurationError } from '../errors.js';
-import { formatProblems, type FieldProblem } from '../schema-issues.js';
+import { invalidConfiguration } from '../errors.js';
+import type { FieldProblem } from '../schema-issues.js';
 import { failed, type RecordOutcome, type SyncItem } from '../record-outcome.js';
 import type { SalesforceRestClient } from '../salesforce/rest-client.js';
 import { SALESFORCE_API_NAME } from '../salesforce-names.js';
@@ -79,6 +79,6 @@ function checkUpsert(sobject: unknown, externalIdField: unknown, options: Upsert
     problems.push({ field: 'concurrency', problem: 'must be a whole number, 1 or more' });
   }
   if (problems.length > 0) {
-    throw new ConfigurationError(`Invalid upsert: ${formatProblems(problems)}`, { problems });
+    throw invalidConfiguration('upsert', problems);
   }
 }

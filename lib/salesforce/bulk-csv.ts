@@ -5,26 +5,18 @@ export const BULK_NULL = '#N/A';
 
 /**
  * A record's cells by column name: a relationship reference such as
- * `{"Account": {"Ext_Id__c": "A1"}}` becomes the column `Account.Ext_Id__c`. A record without
- * one is returned as it is (read only): no copy per record on the way to a job's CSV.
+ * `{"Account": {"Ext_Id__c": "A1"}}` becomes the column `Account.Ext_Id__c`.
  */
-export function flatten(record: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>> {
-  let nested = false;
-  for (const key in record) nested ||= isNested(record[key]);
-  if (!nested) return record;
+export function flatten(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(record)) {
-    if (isNested(value)) {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
       for (const [inner, innerValue] of Object.entries(value)) out[`${key}.${inner}`] = innerValue;
     } else {
       out[key] = value;
     }
   }
   return out;
-}
-
-function isNested(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** A value as Bulk CSV text: absent is empty (unchanged); null and '' are `#N/A` (set to null). */

@@ -37,24 +37,20 @@ export async function createUpsertJob(
   sobject: string,
   externalIdField: string,
 ): Promise<JobInfo> {
+  // The CSV is comma-separated with LF line ends: Bulk API 2.0's defaults for `columnDelimiter`
+  // and `lineEnding` (https://developer.salesforce.com/docs/atlas.en-us.api_asynch.meta/api_asynch/create_job.htm),
+  // so they are not sent.
   const { body } = await client.request<JobInfo>('POST', '/jobs/ingest', {
-    json: {
-      object: sobject,
-      operation: 'upsert',
-      externalIdFieldName: externalIdField,
-      contentType: 'CSV',
-      lineEnding: 'LF',
-      columnDelimiter: 'COMMA',
-    },
+    json: { object: sobject, operation: 'upsert', externalIdFieldName: externalIdField, contentType: 'CSV' },
   });
   return body;
 }
 
-/** The one upload a job takes, sent as it is produced; bounded by the deadline only. */
+/** The one upload a job takes (whole, or a stream sent as it is produced); bounded by the deadline only. */
 export async function uploadJobData(
   client: SalesforceApi,
   id: string,
-  csv: ReadableStream<Uint8Array>,
+  csv: string | ReadableStream<Uint8Array>,
 ): Promise<void> {
   await client.request('PUT', `${jobPath(id)}/batches`, {
     body: csv,

@@ -53,7 +53,8 @@ export async function collectJobOutcomes(
     for (const [set, columns, outcome] of reads) {
       for await (const row of jobResults(client, job.id, set, [...columns, externalIdField])) {
         const externalId = row[externalIdField] ?? '';
-        const found = refs.take(externalId);
+        const found = refs.get(externalId) ?? [];
+        refs.delete(externalId);
         for (const ref of found) await emit(outcome(row, ref), externalId);
       }
     }
@@ -99,7 +100,7 @@ export async function failRest(
   statusCode: string,
   message: string,
 ): Promise<void> {
-  for (const [externalId, found] of refs.entries()) {
+  for (const [externalId, found] of refs) {
     for (const ref of found) await emit(failed(ref, statusCode, message), externalId);
   }
   refs.clear();

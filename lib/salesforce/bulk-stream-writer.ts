@@ -13,7 +13,7 @@ import {
 } from './bulk-job.js';
 import { collectJobOutcomes, failRest, type OutcomeSink } from './bulk-results.js';
 import { JobUpload } from './bulk-upload.js';
-import { JobRefs, refIndexOf, type RefIndex } from './job-refs.js';
+import { JobRefs, type RefIndex } from './job-refs.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 export interface BulkStreamOptions extends WaitOptions {
@@ -87,7 +87,8 @@ export class BulkStreamWriter {
   async write(item: SyncItem | MergedItem): Promise<void> {
     const externalId = String(item.record[this.#options.externalIdField]);
     const refs = 'ref' in item ? item.ref : item.refs;
-    const row = flatten(item.record);
+    // A record without a relationship field is its own row: no copy per record.
+    const row = hasNested(item.record) ? flatten(item.record) : item.record;
     let job = this.#current;
     if (!job || job.records >= this.#maxRecords || job.refs.has(externalId) || !hasAll(job.columnSet, row)) {
       job = await this.#rotate(Object.keys(row));
@@ -103,7 +104,7 @@ export class BulkStreamWriter {
         message: 'no Bulk job could be opened',
       };
       await failRest(
-        refIndexOf(new Map([[externalId, typeof refs === 'string' ? [refs] : refs]])),
+        new Map([[externalId, typeof refs === 'string' ? [refs] : refs]]),
         this.#options.emit,
         statusCode,
         message,
@@ -224,6 +225,14 @@ export class BulkStreamWriter {
       `not written: Bulk job ${job.id}: ${message}`,
     );
   }
+}
+
+function hasNested(record: Readonly<Record<string, unknown>>): boolean {
+  for (const key in record) {
+    const value = record[key];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return true;
+  }
+  return false;
 }
 
 /** Whether the job's header has every field of the row (no array of its keys per record). */

@@ -45,9 +45,12 @@ export async function upsertWithCollections(
   items: readonly MergedItem[],
   options: CollectionsUpsertOptions,
 ): Promise<RecordOutcome[]> {
-  const send = chunkSender(client, options);
-  const chunks = chunked(items, COLLECTIONS_MAX_RECORDS);
-  const results = await mapConcurrent(chunks, options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY, send);
+  // Kept short: this function is in every caller's bundle, whose budget is counted in bytes.
+  const results = await mapConcurrent(
+    chunked(items, COLLECTIONS_MAX_RECORDS),
+    options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY,
+    chunkSender(client, options),
+  );
   return results.flat();
 }
 
@@ -120,8 +123,7 @@ function chunkSender(
       return failAll(chunk, errorCode(error), errorMessage(error));
     }
   };
-  const calls = options.isolationBudget ?? DEFAULT_ISOLATION_BUDGET;
-  return (chunk) => send(chunk, { calls });
+  return (chunk) => send(chunk, { calls: options.isolationBudget ?? DEFAULT_ISOLATION_BUDGET });
 }
 
 /** A chunk's refs -> the external ID of their record (as it carries it, not lower-cased). */

@@ -1,30 +1,15 @@
 /**
- * The records of a Bulk job by external ID (as sent): how its result rows find their refs. What
- * the result readers need of it; a job's own index ({@link JobRefs}) and refs read back from a
- * saved file ({@link refIndexOf}) both provide it.
+ * The records of a Bulk job by external ID (as sent): how its result rows find their refs. The
+ * part of a `Map<string, string[]>` the result readers use, so that a plain map (refs read back
+ * from a saved file, the in-memory Bulk path) will do, and so will a job's compact index
+ * ({@link JobRefs}).
  */
 export interface RefIndex {
-  /** The refs recorded under this external ID, removed from the index (none once taken). */
-  take(externalId: string): readonly string[];
-  /** Every external ID not yet taken, with its refs, in the order they were added. */
-  entries(): Iterable<[externalId: string, refs: readonly string[]]>;
-  /** Forgets every entry. */
+  get(externalId: string): readonly string[] | undefined;
+  delete(externalId: string): boolean;
+  /** Every external ID with its refs, in the order they were added. */
+  [Symbol.iterator](): Iterator<[externalId: string, refs: readonly string[]]>;
   clear(): void;
-}
-
-/** A map of external IDs to refs as a {@link RefIndex} (emptied as it is taken from). */
-export function refIndexOf(map: Map<string, readonly string[]>): RefIndex {
-  return {
-    take(externalId) {
-      const refs = map.get(externalId) ?? [];
-      map.delete(externalId);
-      return refs;
-    },
-    entries: () => map.entries(),
-    clear: () => {
-      map.clear();
-    },
-  };
 }
 
 /** A ref stored as the number after the job's common prefix (`line 123` -> 123), or as given. */
@@ -71,13 +56,16 @@ export class JobRefs implements RefIndex {
     return this;
   }
 
-  take(externalId: string): readonly string[] {
+  get(externalId: string): readonly string[] | undefined {
     const stored = this.#refs.get(externalId);
-    this.#refs.delete(externalId);
-    return this.#list(stored);
+    return stored === undefined ? undefined : this.#list(stored);
   }
 
-  *entries(): Iterable<[string, readonly string[]]> {
+  delete(externalId: string): boolean {
+    return this.#refs.delete(externalId);
+  }
+
+  *[Symbol.iterator](): Iterator<[string, readonly string[]]> {
     for (const [externalId, stored] of this.#refs) yield [externalId, this.#list(stored)];
   }
 
@@ -98,8 +86,7 @@ export class JobRefs implements RefIndex {
     return Number(ref.slice(prefix.length));
   }
 
-  #list(stored: StoredRefs | undefined): readonly string[] {
-    if (stored === undefined) return [];
+  #list(stored: StoredRefs): readonly string[] {
     if (typeof stored === 'number') return [`${this.#prefix ?? ''}${stored}`];
     return typeof stored === 'string' ? [stored] : stored;
   }

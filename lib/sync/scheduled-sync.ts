@@ -7,7 +7,8 @@ import { failed } from '../record-outcome.js';
 import { failRest } from '../salesforce/bulk-results.js';
 import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { AutoWriter } from './auto-writer.js';
-import { describeRecordProblems, externalIdOf, validateRecord, type SyncRecord } from './validate-record.js';
+import { formatProblems } from '../schema-issues.js';
+import { externalIdOf, validateRecord, type RecordProblem, type SyncRecord } from './validate-record.js';
 import type { PendingJob } from './report/run-state.js';
 import type { S3Location } from '../s3-location.js';
 import { newRunId } from './run-id.js';
@@ -167,9 +168,7 @@ async function syncAndReport(
         // a parse result and context per record (a fifth of the Collections path's time at 100,000).
         const problems = validateRecord(entry.value);
         if (problems.length > 0) {
-          await tally.add(
-            failed(entry.ref, 'INVALID_RECORD', describeRecordProblems(problems, 'body', false)),
-          );
+          await tally.add(failed(entry.ref, 'INVALID_RECORD', describeSourceRecordProblems(problems)));
           continue;
         }
         const record = entry.value as SyncRecord;
@@ -244,4 +243,18 @@ async function syncAndReport(
     await reporting?.report.abort();
     throw error;
   }
+}
+
+/**
+ * A source record's problems as the scheduled sync has always reported them (the zod schema's
+ * form): `Name: problem`, `body: problem` for the record itself, each once.
+ */
+function describeSourceRecordProblems(problems: readonly RecordProblem[]): string {
+  const lines = new Set(problems.map(({ path, problem }) => `${path.join('.') || 'body'}\n${problem}`));
+  return formatProblems(
+    [...lines].map((line) => {
+      const [field = '', problem = ''] = line.split('\n');
+      return { field, problem };
+    }),
+  );
 }

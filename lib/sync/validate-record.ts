@@ -58,18 +58,13 @@ export function validateRecord(value: unknown): RecordProblem[] {
 }
 
 /**
- * Problems as field problems, each path under `root` (`record.Name`), or with `underRoot` false
- * the field's own path (`Name`) and `root` only for the record itself; once each: several refused
+ * Problems as field problems, each path under `root` (`record.Name`), once each: several refused
  * keys of one object read the same.
  */
-function recordFieldProblems(
-  problems: readonly RecordProblem[],
-  root: string,
-  underRoot: boolean,
-): FieldProblem[] {
+function recordFieldProblems(problems: readonly RecordProblem[], root: string): FieldProblem[] {
   const seen = new Set<string>();
   return problems.flatMap(({ path, problem }): FieldProblem[] => {
-    const field = underRoot || path.length === 0 ? [root, ...path].join('.') : path.join('.');
+    const field = [root, ...path].join('.');
     const key = `${field}\n${problem}`;
     if (seen.has(key)) return [];
     seen.add(key);
@@ -77,16 +72,9 @@ function recordFieldProblems(
   });
 }
 
-/**
- * Problems as one line, `record.Name: problem; ...`, at most ten of them. With `underRoot` false,
- * `Name: problem` (as the scheduled sync has always reported a source record's problems).
- */
-export function describeRecordProblems(
-  problems: readonly RecordProblem[],
-  root: string,
-  underRoot = true,
-): string {
-  return formatProblems(recordFieldProblems(problems, root, underRoot));
+/** Problems as one line, `record.Name: problem; ...`, at most ten of them. */
+export function describeRecordProblems(problems: readonly RecordProblem[], root: string): string {
+  return formatProblems(recordFieldProblems(problems, root));
 }
 
 /** The external ID value, when the record has a usable one. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import fc from 'fast-check';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
-import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
+import { SalesforceRestClient, type RestClientOptions } from '../../lib/salesforce/rest-client.js';
 import { fromSecretsManager } from '../../lib/secret/secret-source.js';
 import { LocalTokenProvider } from '../../lib/token/token-provider.js';
 
@@ -46,7 +46,8 @@ export function prototypeIsClean(): boolean {
 
 export interface FuzzStack {
   stack: LocalStack;
-  client: () => SalesforceRestClient;
+  /** A REST client sharing the file's token provider; `options` adds to its own (a deadline, say). */
+  client: (options?: Partial<RestClientOptions>) => SalesforceRestClient;
   close: () => Promise<void>;
 }
 
@@ -63,7 +64,7 @@ export async function startFuzzStack(): Promise<FuzzStack> {
   });
   return {
     stack,
-    client: () => new SalesforceRestClient({ tokens, minDelayMs: 5, maxDelayMs: 20 }),
+    client: (options) => new SalesforceRestClient({ tokens, minDelayMs: 5, maxDelayMs: 20, ...options }),
     close: () => stack.close(),
   };
 }

@@ -196,7 +196,7 @@ describe('BulkStreamWriter', () => {
     expect(others).toEqual([]);
     expect(job?.records).toBe(50);
     items.forEach((one, i) => {
-      const refs = job?.refs.take(`H-${i}`);
+      const refs = job?.refs.get(`H-${i}`);
       if ('refs' in one) expect(refs).toBe(one.refs);
       else expect(refs).toEqual([`r${i}`]);
     });

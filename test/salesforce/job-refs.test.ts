@@ -1,7 +1,7 @@
 // The index a Bulk job keeps of its records: IDs that match ignoring case are found in either
 // order; refs come back exactly as added, whether kept as numbers after a shared prefix or not.
 import { describe, expect, it } from 'vitest';
-import { JobRefs, refIndexOf } from '../../lib/salesforce/job-refs.js';
+import { JobRefs } from '../../lib/salesforce/job-refs.js';
 
 describe('JobRefs', () => {
   it('finds an ID the job holds ignoring case, whichever case came first, also once sealed', () => {
@@ -14,7 +14,7 @@ describe('JobRefs', () => {
     expect(refs.size).toBe(3);
   });
 
-  it('gives back every ref exactly as added, by external ID as sent, once', () => {
+  it('gives back every ref exactly as added, by external ID as sent', () => {
     const refs = new JobRefs();
     const merged = ['m1', 'm2'];
     const added: [string, string | string[]][] = [
@@ -30,16 +30,16 @@ describe('JobRefs', () => {
     ];
     for (const [id, ref] of added) refs.add(id, ref);
     const index = refs.seal();
-    expect([...index.entries()]).toEqual(
-      added.map(([id, ref]) => [id, typeof ref === 'string' ? [ref] : ref]),
-    );
-    expect(index.take('a-8')).toBe(merged);
-    expect(index.take('A-2')).toEqual(['exports/a.ndjson line 2000000']);
-    expect(index.take('A-2')).toEqual([]);
-    expect(index.take('a-1')).toEqual([]);
-    expect([...index.entries()].map(([id]) => id)).toEqual(['A-1', 'A-3', 'A-4', 'A-5', 'A-6', 'A-7', 'A-9']);
+    expect([...index]).toEqual(added.map(([id, ref]) => [id, typeof ref === 'string' ? [ref] : ref]));
+    expect(index.get('a-8')).toBe(merged);
+    expect(index.get('A-2')).toEqual(['exports/a.ndjson line 2000000']);
+    expect(index.delete('a-8') && index.delete('A-2')).toBe(true);
+    expect(index.get('A-2')).toBeUndefined();
+    // Found by the external ID as sent: case matters here (results echo what was sent).
+    expect(index.get('a-1')).toBeUndefined();
+    expect([...index].map(([id]) => id)).toEqual(['A-1', 'A-3', 'A-4', 'A-5', 'A-6', 'A-7', 'A-9']);
     index.clear();
-    expect([...index.entries()]).toEqual([]);
+    expect([...index]).toEqual([]);
   });
 
   it('a first ref without digits still round-trips, and so does every later one', () => {
@@ -47,19 +47,10 @@ describe('JobRefs', () => {
     refs.add('x', 'msg-a');
     refs.add('y', 'msg-a7');
     refs.add('z', '12');
-    expect([...refs.entries()]).toEqual([
+    expect([...refs]).toEqual([
       ['x', ['msg-a']],
       ['y', ['msg-a7']],
       ['z', ['12']],
     ]);
-  });
-});
-
-describe('refIndexOf', () => {
-  it('takes from and lists a plain map', () => {
-    const index = refIndexOf(new Map([['E-1', ['r1', 'r2']]]));
-    expect([...index.entries()]).toEqual([['E-1', ['r1', 'r2']]]);
-    expect(index.take('E-1')).toEqual(['r1', 'r2']);
-    expect(index.take('E-1')).toEqual([]);
   });
 });

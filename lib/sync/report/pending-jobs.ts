@@ -4,7 +4,6 @@ import { csvRecords, csvRow } from '../../csv.js';
 import { jobInfo, TERMINAL_STATES } from '../../salesforce/bulk-job.js';
 import { collectJobOutcomes, failRest, NO_RESULT, type OutcomeSink } from '../../salesforce/bulk-results.js';
 import type { UnfinishedJob } from '../../salesforce/bulk-stream-writer.js';
-import { refIndexOf, type RefIndex } from '../../salesforce/job-refs.js';
 import type { SalesforceApi } from '../../salesforce/salesforce-api.js';
 import type { PendingJob } from './run-state.js';
 import type { S3Location } from '../../s3-location.js';
@@ -33,7 +32,7 @@ export async function saveUnfinishedJobs(
     const refsKey = `${location.prefix}runs/${runId}/jobs/${job.id}.refs.csv`;
     const writer = new S3ObjectWriter(s3, { bucket: location.bucket, key: refsKey, contentType: 'text/csv' });
     await writer.write(csvRow(['externalId', 'ref']));
-    for (const [externalId, refs] of job.refs.entries()) {
+    for (const [externalId, refs] of job.refs) {
       for (const ref of refs) await writer.write(csvRow([externalId, ref]));
     }
     await writer.end();
@@ -103,7 +102,7 @@ export async function collectPendingJobs(
   return result;
 }
 
-async function readRefs(s3: S3Client, bucket: string, key: string): Promise<RefIndex | Error> {
+async function readRefs(s3: S3Client, bucket: string, key: string): Promise<Map<string, string[]> | Error> {
   try {
     const output = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const refs = new Map<string, string[]>();
@@ -112,7 +111,7 @@ async function readRefs(s3: S3Client, bucket: string, key: string): Promise<RefI
       const externalId = row.externalId ?? '';
       refs.set(externalId, [...(refs.get(externalId) ?? []), row.ref ?? '']);
     }
-    return refIndexOf(refs);
+    return refs;
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
   }
