@@ -44,7 +44,12 @@ export {
   type JobSummary,
   type SyncSummary,
 } from '../lib/sync/scheduled-sync.js';
-export { readSource, type ReadSourceOptions, type SourceEntry } from '../lib/sync/source-reader.js';
+export {
+  readSource,
+  type ReadSourceOptions,
+  type SourceEntry,
+  type SourceEntryCode,
+} from '../lib/sync/source-reader.js';
 export {
   upsertRecords,
   type UpsertRecordsOptions,

@@ -1,5 +1,6 @@
 import { errorCode, errorMessage, failed, type RecordOutcome } from '../record-outcome.js';
 import { jobResults, type JobInfo, type ResultSet } from './bulk-job.js';
+import type { RefIndex } from './job-refs.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 /** Told each record's outcome, with its external ID; awaited, so a slow report slows the read. */
@@ -24,7 +25,7 @@ export async function collectJobOutcomes(
   client: SalesforceApi,
   job: JobInfo,
   externalIdField: string,
-  refs: Map<string, string[]>,
+  refs: RefIndex,
   emit: OutcomeSink,
 ): Promise<void> {
   const complete = job.state === 'JobComplete';
@@ -94,7 +95,7 @@ export function parseBulkError(text: string | undefined): {
 
 /** Every record still in `refs` fails with the same reason. */
 export async function failRest(
-  refs: Map<string, string[]>,
+  refs: RefIndex,
   emit: OutcomeSink,
   statusCode: string,
   message: string,

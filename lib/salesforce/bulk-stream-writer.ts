@@ -1,5 +1,5 @@
 import { BULK_MAX_JOB_BYTES, BULK_MAX_JOB_RECORDS } from '../constants.js';
-import { errorCode, errorMessage, type MergedItem } from '../record-outcome.js';
+import { errorCode, errorMessage, type MergedItem, type SyncItem } from '../record-outcome.js';
 import { csvRow } from '../csv.js';
 import { bulkRow, flatten } from './bulk-csv.js';
 import {
@@ -13,6 +13,7 @@ import {
 } from './bulk-job.js';
 import { collectJobOutcomes, failRest, type OutcomeSink } from './bulk-results.js';
 import { JobUpload } from './bulk-upload.js';
+import { JobRefs, type RefIndex } from './job-refs.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 export interface BulkStreamOptions extends WaitOptions {
@@ -34,22 +35,24 @@ export interface UnfinishedJob {
   state: string;
   records: number;
   /** Its external IDs (as sent) and their records' refs, for collecting the results later. */
-  refs: Map<string, string[]>;
+  refs: RefIndex;
 }
 
 interface Job {
   id: string;
   records: number;
   /** External ID as sent -> refs: how result rows find their records. */
-  refs: Map<string, string[]>;
+  refs: RefIndex;
 }
 
-interface OpenJob extends Job {
+interface OpenJob {
+  id: string;
+  records: number;
+  /** Its records by external ID; an ID it holds (ignoring case) starts a new job. */
+  refs: JobRefs;
   upload: JobUpload;
   columns: string[];
   columnSet: Set<string>;
-  /** Lower-cased external IDs: a second record for one of them starts a new job. */
-  keys: Set<string>;
 }
 
 /**
@@ -81,23 +84,18 @@ export class BulkStreamWriter {
   }
 
   /** Adds one record (or several refs merged into one); resolves once it is queued for upload. */
-  async write(item: MergedItem): Promise<void> {
+  async write(item: SyncItem | MergedItem): Promise<void> {
     const externalId = String(item.record[this.#options.externalIdField]);
-    const row = flatten(item.record);
-    const fields = Object.keys(row);
-    const key = externalId.toLowerCase();
+    const refs = 'ref' in item ? item.ref : item.refs;
+    // A record without a relationship field is its own row: no copy per record.
+    const row = hasNested(item.record) ? flatten(item.record) : item.record;
     let job = this.#current;
-    if (
-      !job ||
-      job.records >= this.#maxRecords ||
-      job.keys.has(key) ||
-      fields.some((field) => !job?.columnSet.has(field))
-    ) {
-      job = await this.#rotate(fields);
+    if (!job || job.records >= this.#maxRecords || job.refs.has(externalId) || !hasAll(job.columnSet, row)) {
+      job = await this.#rotate(Object.keys(row));
     }
     let line = job ? bulkRow(job.columns, row) : '';
     if (job && job.records > 0 && job.upload.bytes + Buffer.byteLength(line) > this.#maxBytes) {
-      job = await this.#rotate(fields);
+      job = await this.#rotate(Object.keys(row));
       line = job ? bulkRow(job.columns, row) : '';
     }
     if (!job) {
@@ -105,15 +103,17 @@ export class BulkStreamWriter {
         statusCode: 'BULK_UNAVAILABLE',
         message: 'no Bulk job could be opened',
       };
-      await failRest(new Map([[externalId, item.refs]]), this.#options.emit, statusCode, message);
+      await failRest(
+        new Map([[externalId, typeof refs === 'string' ? [refs] : refs]]),
+        this.#options.emit,
+        statusCode,
+        message,
+      );
       return;
     }
-    job.keys.add(key);
-    // The item's own array, not a copy: a job holds one entry per record until its results are
-    // read, and an array built by spreading takes about 150 bytes where a one-element literal
-    // takes 24 (the largest part of the writer's memory at 100,000 records a job).
-    const known = job.refs.get(externalId);
-    job.refs.set(externalId, known ? [...known, ...item.refs] : item.refs);
+    // The item's own ref (or array), not a copy: a job holds one entry per record until its
+    // results are read.
+    job.refs.add(externalId, refs);
     job.records += 1;
     try {
       await job.upload.write(line);
@@ -145,11 +145,10 @@ export class BulkStreamWriter {
       const job: OpenJob = {
         id,
         records: 0,
-        refs: new Map(),
+        refs: new JobRefs(),
         upload,
         columns,
         columnSet: new Set(columns),
-        keys: new Set(),
       };
       this.#current = job;
       await upload.write(csvRow(columns));
@@ -170,12 +169,13 @@ export class BulkStreamWriter {
       await this.#failOpen(job, error);
       return;
     }
+    const refs = job.refs.seal();
     await this.#settlePrevious();
     if (this.#unfinished.length > 0) {
       // The job before is still running: closing this one could apply a later record first.
       await abortJobQuietly(this.#client, job.id);
       await failRest(
-        job.refs,
+        refs,
         this.#options.emit,
         'DEADLINE_EXCEEDED',
         `not sent: time ran out before Bulk job ${job.id} could be closed`,
@@ -188,7 +188,7 @@ export class BulkStreamWriter {
       await this.#failOpen(job, error);
       return;
     }
-    this.#previous = { id: job.id, records: job.records, refs: job.refs };
+    this.#previous = { id: job.id, records: job.records, refs };
   }
 
   async #settlePrevious(): Promise<void> {
@@ -218,6 +218,25 @@ export class BulkStreamWriter {
     const statusCode = errorCode(error);
     const message = errorMessage(error);
     this.#broken ??= { statusCode, message };
-    await failRest(job.refs, this.#options.emit, statusCode, `not written: Bulk job ${job.id}: ${message}`);
+    await failRest(
+      job.refs.seal(),
+      this.#options.emit,
+      statusCode,
+      `not written: Bulk job ${job.id}: ${message}`,
+    );
   }
+}
+
+function hasNested(record: Readonly<Record<string, unknown>>): boolean {
+  for (const key in record) {
+    const value = record[key];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return true;
+  }
+  return false;
+}
+
+/** Whether the job's header has every field of the row (no array of its keys per record). */
+function hasAll(columns: ReadonlySet<string>, row: Readonly<Record<string, unknown>>): boolean {
+  for (const field in row) if (!columns.has(field)) return false;
+  return true;
 }

@@ -13,6 +13,7 @@ import {
   type MergedItem,
   type RecordOutcome,
 } from '../record-outcome.js';
+import type { OutcomeSink } from './bulk-results.js';
 import type { SalesforceApi } from './salesforce-api.js';
 
 export interface CollectionsUpsertOptions {
@@ -44,6 +45,61 @@ export async function upsertWithCollections(
   items: readonly MergedItem[],
   options: CollectionsUpsertOptions,
 ): Promise<RecordOutcome[]> {
+  // Kept short: this function is in every caller's bundle, whose budget is counted in bytes.
+  const results = await mapConcurrent(
+    chunked(items, COLLECTIONS_MAX_RECORDS),
+    options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY,
+    chunkSender(client, options),
+  );
+  return results.flat();
+}
+
+/**
+ * {@link upsertWithCollections}, each chunk's outcomes told to `emit` (with the external ID as
+ * the record carries it) as soon as the chunks before it are told, in input order, instead of
+ * being collected: a large run keeps no outcome. A chunk waits for `emit` before the next starts.
+ * (A separate function, so that a caller's bundle, which needs only the one above, leaves it out.)
+ */
+export async function streamCollectionsUpsert(
+  client: SalesforceApi,
+  items: readonly MergedItem[],
+  options: CollectionsUpsertOptions,
+  emit: OutcomeSink,
+): Promise<void> {
+  const send = chunkSender(client, options);
+  const chunks = chunked(items, COLLECTIONS_MAX_RECORDS);
+  // Chunks finish out of order; their outcomes are told in order, one chunk after another.
+  const done = new Map<number, RecordOutcome[]>();
+  let next = 0;
+  let telling = Promise.resolve();
+  const tell = async (): Promise<void> => {
+    for (let outcomes = done.get(next); outcomes; outcomes = done.get(next)) {
+      const externalIds = externalIdsByRef(chunks[next] ?? [], options.externalIdField);
+      done.delete(next);
+      next += 1;
+      for (const outcome of outcomes) await emit(outcome, externalIds.get(outcome.ref) ?? '');
+    }
+  };
+  await mapConcurrent(
+    chunks,
+    options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY,
+    async (chunk, index) => {
+      done.set(index, await send(chunk));
+      telling = telling.then(tell);
+      await telling;
+    },
+  );
+}
+
+/**
+ * One chunk's call, its results mapped to its records, with the isolation of a whole-request 400
+ * (a budget of extra calls per chunk); once the API allocation is exhausted, later chunks of the
+ * run fail without a call.
+ */
+function chunkSender(
+  client: SalesforceApi,
+  options: CollectionsUpsertOptions,
+): (chunk: readonly MergedItem[]) => Promise<RecordOutcome[]> {
   const path = `/composite/sobjects/${options.sobject}/${options.externalIdField}`;
   let limitError: RequestLimitExceededError | undefined;
   const send = async (chunk: readonly MergedItem[], budget: { calls: number }): Promise<RecordOutcome[]> => {
@@ -67,14 +123,14 @@ export async function upsertWithCollections(
       return failAll(chunk, errorCode(error), errorMessage(error));
     }
   };
-  const chunks = chunked(items, COLLECTIONS_MAX_RECORDS);
-  const budget = options.isolationBudget ?? DEFAULT_ISOLATION_BUDGET;
-  const results = await mapConcurrent(
-    chunks,
-    options.concurrency ?? DEFAULT_COLLECTIONS_CONCURRENCY,
-    (chunk) => send(chunk, { calls: budget }),
-  );
-  return results.flat();
+  return (chunk) => send(chunk, { calls: options.isolationBudget ?? DEFAULT_ISOLATION_BUDGET });
+}
+
+/** A chunk's refs -> the external ID of their record (as it carries it, not lower-cased). */
+function externalIdsByRef(chunk: readonly MergedItem[], field: string): Map<string, string> {
+  const byRef = new Map<string, string>();
+  for (const item of chunk) for (const ref of item.refs) byRef.set(ref, String(item.record[field]));
+  return byRef;
 }
 
 /**

@@ -3,9 +3,9 @@ import type { SyncItem } from '../record-outcome.js';
 import type { OutcomeSink } from '../salesforce/bulk-results.js';
 import { BulkStreamWriter, type UnfinishedJob } from '../salesforce/bulk-stream-writer.js';
 import type { WaitOptions } from '../salesforce/bulk-job.js';
+import { streamCollectionsUpsert } from '../salesforce/collections-upsert.js';
 import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { mergeByExternalId } from './merge-duplicates.js';
-import { upsertRounds } from './record-sync.js';
 
 export interface AutoWriterOptions extends WaitOptions {
   sobject: string;
@@ -44,14 +44,23 @@ export class AutoWriter {
     this.#threshold = options.bulkThreshold ?? DEFAULT_BULK_THRESHOLD;
   }
 
-  async write(item: SyncItem): Promise<void> {
-    if (this.#bulk) return this.#bulk.write(this.#merged(item));
+  /**
+   * Takes one record; returns a promise only when there is something to wait for (Bulk upload),
+   * so that holding a record below the threshold costs no promise and no turn of the event loop.
+   */
+  write(item: SyncItem): Promise<void> | undefined {
+    if (this.#bulk) return this.#bulk.write(item);
     this.#held.push(item);
-    if (this.#held.length <= this.#threshold) return;
-    this.#bulk = new BulkStreamWriter(this.#client, this.#options);
+    if (this.#held.length <= this.#threshold) return undefined;
+    return this.#startBulk();
+  }
+
+  async #startBulk(): Promise<void> {
+    const bulk = new BulkStreamWriter(this.#client, this.#options);
+    this.#bulk = bulk;
     const held = this.#held;
     this.#held = [];
-    for (const one of held) await this.#bulk.write(this.#merged(one));
+    for (const one of held) await bulk.write(one);
   }
 
   async end(): Promise<AutoWriterResult> {
@@ -59,22 +68,16 @@ export class AutoWriter {
     if (this.#held.length === 0) return { api: 'none', unfinished: [] };
     const rounds = mergeByExternalId(this.#held, this.#options.externalIdField);
     this.#held = [];
-    const outcomes = await upsertRounds(this.#client, rounds, {
+    const target = {
       sobject: this.#options.sobject,
       externalIdField: this.#options.externalIdField,
       concurrency: this.#options.concurrency,
-    });
-    const externalIds = new Map(
-      rounds
-        .flat()
-        .flatMap((m) => m.refs.map((ref) => [ref, String(m.record[this.#options.externalIdField])])),
-    );
-    for (const outcome of outcomes) await this.#options.emit(outcome, externalIds.get(outcome.ref) ?? '');
+    };
+    // Each round once the one before has finished (a change of spelling is written after the
+    // first); outcomes go to the sink chunk by chunk, none collected, however many records.
+    for (const round of rounds) {
+      await streamCollectionsUpsert(this.#client, round, target, this.#options.emit);
+    }
     return { api: 'collections', unfinished: [] };
-  }
-
-  #merged(item: SyncItem) {
-    const externalId = String(item.record[this.#options.externalIdField]);
-    return { externalId: externalId.toLowerCase(), refs: [item.ref], record: item.record };
   }
 }

@@ -7,7 +7,8 @@ import { failed } from '../record-outcome.js';
 import { failRest } from '../salesforce/bulk-results.js';
 import type { SalesforceApi } from '../salesforce/salesforce-api.js';
 import { AutoWriter } from './auto-writer.js';
-import { describeRecordIssues, externalIdOf, recordSchema } from './record-schema.js';
+import { formatProblems } from '../schema-issues.js';
+import { externalIdOf, validateRecord, type RecordProblem, type SyncRecord } from './validate-record.js';
 import type { PendingJob } from './report/run-state.js';
 import type { S3Location } from '../s3-location.js';
 import { newRunId } from './run-id.js';
@@ -160,15 +161,18 @@ async function syncAndReport(
         read += 1;
         lastRef = entry.ref;
         if ('error' in entry) {
-          await tally.add(failed(entry.ref, 'INVALID_JSON', `source ${entry.ref} ${entry.error}`));
+          await tally.add(failed(entry.ref, entry.code, `source ${entry.ref} ${entry.error}`));
           continue;
         }
-        const record = recordSchema.safeParse(entry.value);
-        if (!record.success) {
-          await tally.add(failed(entry.ref, 'INVALID_RECORD', describeRecordIssues(record.error)));
+        // The hand validator, not the zod schema built on it: the same rules and messages, without
+        // a parse result and context per record (a fifth of the Collections path's time at 100,000).
+        const problems = validateRecord(entry.value);
+        if (problems.length > 0) {
+          await tally.add(failed(entry.ref, 'INVALID_RECORD', describeSourceRecordProblems(problems)));
           continue;
         }
-        const externalId = externalIdOf(record.data, externalIdField);
+        const record = entry.value as SyncRecord;
+        const externalId = externalIdOf(record, externalIdField);
         if (externalId === undefined) {
           await tally.add(
             failed(entry.ref, 'MISSING_EXTERNAL_ID', `no value for ${externalIdField}`, [externalIdField]),
@@ -176,7 +180,10 @@ async function syncAndReport(
           );
           continue;
         }
-        if (!options.dryRun) await writer.write({ ref: entry.ref, record: record.data });
+        if (!options.dryRun) {
+          const written = writer.write({ ref: entry.ref, record });
+          if (written) await written;
+        }
       }
     } catch (error) {
       // Nothing read: nothing to write or report but the error itself.
@@ -236,4 +243,18 @@ async function syncAndReport(
     await reporting?.report.abort();
     throw error;
   }
+}
+
+/**
+ * A source record's problems as the scheduled sync has always reported them (the zod schema's
+ * form): `Name: problem`, `body: problem` for the record itself, each once.
+ */
+function describeSourceRecordProblems(problems: readonly RecordProblem[]): string {
+  const lines = new Set(problems.map(({ path, problem }) => `${path.join('.') || 'body'}\n${problem}`));
+  return formatProblems(
+    [...lines].map((line) => {
+      const [field = '', problem = ''] = line.split('\n');
+      return { field, problem };
+    }),
+  );
 }

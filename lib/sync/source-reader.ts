@@ -1,7 +1,7 @@
 import { readSourceEntries, type ReadSourceOptions } from './source/read-source.js';
-import type { SourceEntry } from './source/types.js';
+import type { SourceEntry, SourceEntryCode } from './source/types.js';
 
-export type { ReadSourceOptions, SourceEntry };
+export type { ReadSourceOptions, SourceEntry, SourceEntryCode };
 
 /**
  * Reads the records of a sync source as a stream, holding one record at a time: memory does
@@ -15,7 +15,8 @@ export type { ReadSourceOptions, SourceEntry };
  * `Content-Encoding: gzip`.
  *
  * A record that cannot be used (not JSON, a `__proto__` key, nested too deep, a CSV row of the
- * wrong width) is an entry with its `error`, and reading goes on. Anything that makes the rest
+ * wrong width) is an entry with its `error` and `code` (`INVALID_JSON`, or `INVALID_CSV` for a
+ * row), and reading goes on. Anything that makes the rest
  * unreadable throws a `SourceReadError` (`ERR_SOURCE_READ`), as does every limit, naming it in
  * `limit`: `maxSourceBytes` as sent and after decompression (default 1 GiB), `maxRecordBytes`
  * (default 2 MiB), the `deadline`, 30 s of silence, a redirect to another origin, an address

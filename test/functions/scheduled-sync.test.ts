@@ -209,13 +209,19 @@ describe('scheduled-sync', () => {
     await s3.putObject(
       'scheduled-exports',
       'run-1/part-1.csv',
-      'Ext_Id__c,Name,Description\nS-100,"Acme, ""CSV""",\nS-101,,no name\n',
+      'Ext_Id__c,Name,Description\nS-100,"Acme, ""CSV""",\nS-101,,no name\nS-102,short row\n',
       { contentType: 'text/csv' },
     );
     const fetched = s3.calls.GetObject ?? 0;
     const summary = await (await scheduledSync({ SYNC_SOURCE_URL: 's3://scheduled-exports/run-1/' }))();
-    expect(summary).toMatchObject({ read: 32, created: 31, failed: 1, api: 'collections' });
+    expect(summary).toMatchObject({ read: 33, created: 31, failed: 2, api: 'collections' });
     expect(summary.failures).toEqual([
+      // A row of the wrong width is a CSV problem, and says so (not INVALID_JSON).
+      {
+        ref: 'run-1/part-1.csv row 4',
+        statusCode: 'INVALID_CSV',
+        message: 'source run-1/part-1.csv row 4 has 2 cells where the header has 3',
+      },
       {
         ref: 'run-1/part-1.csv row 3',
         externalId: 'S-101',

@@ -3,7 +3,7 @@
 // Failed and Aborted jobs are read row by row; a broken upload loses no record.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
-import type { MergedItem, RecordOutcome } from '../../lib/record-outcome.js';
+import type { MergedItem, RecordOutcome, SyncItem } from '../../lib/record-outcome.js';
 import { BulkStreamWriter, type BulkStreamOptions } from '../../lib/salesforce/bulk-stream-writer.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -33,7 +33,7 @@ const item = (ref: string, record: Record<string, unknown>): MergedItem => ({
   record,
 });
 
-async function writeAll(items: MergedItem[], options: Partial<BulkStreamOptions> = {}) {
+async function writeAll(items: (MergedItem | SyncItem)[], options: Partial<BulkStreamOptions> = {}) {
   const outcomes = new Map<string, RecordOutcome>();
   const jobs: { id: string; state: string; records: number }[] = [];
   const client = new SalesforceRestClient({ tokens, minDelayMs: 5, maxDelayMs: 20 });
@@ -103,6 +103,18 @@ describe('BulkStreamWriter', () => {
     });
   });
 
+  it('a repeat whose first record was lower-case also goes to the next job; IDs that differ are not merged', async () => {
+    const { outcomes, jobs } = await writeAll([
+      { ref: 'first', record: { Ext_Id__c: 'c-1', Name: 'Old' } },
+      { ref: 'second', record: { Ext_Id__c: 'C-1', Name: 'New' } },
+      { ref: 'third', record: { Ext_Id__c: 'C-10', Name: 'Ten' } },
+    ]);
+    expect(jobs.map((job) => job.records)).toEqual([1, 2]);
+    expect([...outcomes.values()].every((outcome) => outcome.ok)).toBe(true);
+    expect(stack.salesforce.findRecord('Account', 'Ext_Id__c', 'c-1')).toMatchObject({ Name: 'New' });
+    expect(stack.salesforce.records('Account')).toHaveLength(2);
+  });
+
   it('a record with a column the job lacks starts a job whose header has both; absent cells change nothing', async () => {
     const { jobs } = await writeAll([
       item('a', { Ext_Id__c: 'C-1', Name: 'C one', Phone: '1' }),
@@ -159,10 +171,13 @@ describe('BulkStreamWriter', () => {
     },
   );
 
-  it("keeps each record's refs array as given, not a copy, until the job's results are read", async () => {
+  it("keeps each record's ref (or merged refs array) as given, not a copy, until the job's results are read", async () => {
     stack.salesforce.injectBulkFault({ outcome: 'NeverCompletes' });
+    // Merged items (the SQS path) and single ones (the scheduled sync) in one job.
     const items = Array.from({ length: 50 }, (_, i) =>
-      item(`r${i}`, { Ext_Id__c: `H-${i}`, Name: `H ${i}` }),
+      i % 2 === 0
+        ? item(`r${i}`, { Ext_Id__c: `H-${i}`, Name: `H ${i}` })
+        : { ref: `r${i}`, record: { Ext_Id__c: `H-${i}`, Name: `H ${i}` } },
     );
     // The client keeps 2 s back from its deadline: about a second is left to poll the job.
     const deadline = Date.now() + 3_000;
@@ -181,7 +196,9 @@ describe('BulkStreamWriter', () => {
     expect(others).toEqual([]);
     expect(job?.records).toBe(50);
     items.forEach((one, i) => {
-      expect(job?.refs.get(`H-${i}`)).toBe(one.refs);
+      const refs = job?.refs.get(`H-${i}`);
+      if ('refs' in one) expect(refs).toBe(one.refs);
+      else expect(refs).toEqual([`r${i}`]);
     });
   });
 

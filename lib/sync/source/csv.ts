@@ -44,7 +44,11 @@ export async function* csvEntries(
       }
       const ref = `row ${row}`;
       if (record.length !== header.length) {
-        yield { ref, error: `has ${record.length} cells where the header has ${header.length}` };
+        yield {
+          ref,
+          code: 'INVALID_CSV',
+          error: `has ${record.length} cells where the header has ${header.length}`,
+        };
         continue;
       }
       const value: Record<string, string> = {};

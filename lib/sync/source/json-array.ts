@@ -63,7 +63,9 @@ class ArrayGuard {
     };
     this.#parser.onValue = ({ value, key }) => {
       const ref = `#${typeof key === 'number' ? key : this.#index}`;
-      this.#entries.push(this.#elementError ? { ref, error: this.#elementError } : { ref, value });
+      this.#entries.push(
+        this.#elementError ? { ref, code: 'INVALID_JSON', error: this.#elementError } : { ref, value },
+      );
       this.#index += 1;
       this.#elementError = undefined;
       this.#elementStart = undefined;

@@ -1,5 +1,12 @@
+/**
+ * The status code of a record that could not be parsed: `INVALID_JSON` for an NDJSON line or JSON
+ * array element, `INVALID_CSV` for a CSV row (e.g. more or fewer cells than the header).
+ */
+export type SourceEntryCode = 'INVALID_JSON' | 'INVALID_CSV';
+
 /** One entry of a source: a parsed value, or why this record could not be parsed. */
-export type SourceEntry = { ref: string; value: unknown } | { ref: string; error: string };
+export type SourceEntry =
+  { ref: string; value: unknown } | { ref: string; code: SourceEntryCode; error: string };
 
 /** One object of a source, opened: an http(s) response or an S3 object, its body not yet read. */
 export interface SourceObject {

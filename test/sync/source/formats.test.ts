@@ -68,9 +68,9 @@ afterAll(async () => {
 
 const expectedNdjson = [
   { ref: 'line 1', value: { Ext_Id__c: 'A-1', Name: 'Acme' } },
-  { ref: 'line 3', error: 'is not valid JSON' },
-  { ref: 'line 4', error: 'has a "__proto__" key, which is not allowed' },
-  { ref: 'line 5', error: 'nests deeper than 32 levels' },
+  { ref: 'line 3', code: 'INVALID_JSON', error: 'is not valid JSON' },
+  { ref: 'line 4', code: 'INVALID_JSON', error: 'has a "__proto__" key, which is not allowed' },
+  { ref: 'line 5', code: 'INVALID_JSON', error: 'nests deeper than 32 levels' },
   { ref: 'line 6', value: [1, 2] },
   { ref: 'line 7', value: { Ext_Id__c: 'A-3', Name: 'Ünïcødé ✓' } },
   { ref: 'line 8', value: { Ext_Id__c: 'A-4' } },
@@ -78,10 +78,10 @@ const expectedNdjson = [
 
 const expectedArray = [
   { ref: '#0', value: { Ext_Id__c: 'A-1', Name: 'Acme' } },
-  { ref: '#1', error: 'has a "__proto__" key, which is not allowed' },
-  { ref: '#2', error: 'nests deeper than 32 levels' },
+  { ref: '#1', code: 'INVALID_JSON', error: 'has a "__proto__" key, which is not allowed' },
+  { ref: '#2', code: 'INVALID_JSON', error: 'nests deeper than 32 levels' },
   { ref: '#3', value: { Ext_Id__c: 'A-3', Name: 'Ünïcødé ✓', Parent: { Ext_Id__c: 'P-1' } } },
-  { ref: '#4', error: 'has a "__proto__" key, which is not allowed' },
+  { ref: '#4', code: 'INVALID_JSON', error: 'has a "__proto__" key, which is not allowed' },
   { ref: '#5', value: 42 },
   { ref: '#6', value: { Ext_Id__c: 'A-5' } },
 ];
@@ -90,7 +90,7 @@ const expectedCsv = [
   { ref: 'row 2', value: { Ext_Id__c: 'A-1', Name: 'Acme, "Inc"', Description: 'two\nlines' } },
   // Empty cells are left out: the field is not written.
   { ref: 'row 3', value: { Ext_Id__c: 'A-2' } },
-  { ref: 'row 4', error: 'has 2 cells where the header has 3' },
+  { ref: 'row 4', code: 'INVALID_CSV', error: 'has 2 cells where the header has 3' },
   { ref: 'row 5', value: { Ext_Id__c: 'A-4', Name: 'Ünïcødé ✓' } },
 ];
 
@@ -108,7 +108,7 @@ describe('formats', () => {
   it('a one-line JSON array is read as an array; an NDJSON source whose first line is an array as NDJSON', async () => {
     expect(await collect(`${server.url}/one-line-array.json`)).toEqual([
       { ref: '#0', value: { Ext_Id__c: 'A-1' } },
-      { ref: '#1', error: 'has a "__proto__" key, which is not allowed' },
+      { ref: '#1', code: 'INVALID_JSON', error: 'has a "__proto__" key, which is not allowed' },
       { ref: '#2', value: { Ext_Id__c: 'A-2' } },
     ]);
     expect(await collect(`${server.url}/ndjson-array-first.ndjson`)).toEqual([

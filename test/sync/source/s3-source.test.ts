@@ -102,7 +102,7 @@ describe('s3://bucket/prefix/', () => {
   it('each object in its own format; a bad record fails alone', async () => {
     expect(await collect(`s3://${BUCKET}/mixed/`, { s3: client })).toEqual([
       { ref: 'mixed/a.json #0', value: { Ext_Id__c: 'M-1' } },
-      { ref: 'mixed/a.json #1', error: 'has a "__proto__" key, which is not allowed' },
+      { ref: 'mixed/a.json #1', code: 'INVALID_JSON', error: 'has a "__proto__" key, which is not allowed' },
       { ref: 'mixed/b.csv row 2', value: { Ext_Id__c: 'M-2' } },
     ]);
   });
