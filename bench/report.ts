@@ -89,6 +89,12 @@ function targets(results: BenchResults): Target[] {
       result: us(request.overheadP50Us),
       met: request.overheadP50Us < request.budgetUs,
     },
+    {
+      what: `(extra) the same after ${int(request.steady.warmUp)} more calls of each (JIT steady state)`,
+      target: `< ${us(request.budgetUs)}`,
+      result: us(request.steady.overheadP50Us),
+      met: request.steady.overheadP50Us < request.budgetUs,
+    },
   );
   const ourExpiry = results.expiry.find((row) => row.client === 'ours');
   if (ourExpiry) {
@@ -221,6 +227,11 @@ function callerRequestSection(results: BenchResults): string {
       ["`client.request('GET', '/limits')`", us(request.client.p50Us), us(request.client.p99Us)],
       ['bare `fetch` (same URL and Authorization header)', us(request.fetch.p50Us), us(request.fetch.p99Us)],
       [`difference of p50s (budget < ${us(request.budgetUs)})`, us(request.overheadP50Us), '–'],
+      [
+        `after ${int(request.steady.warmUp)} more calls of each: client / fetch / difference of p50s`,
+        `${us(request.steady.client.p50Us)} / ${us(request.steady.fetch.p50Us)} / ${us(request.steady.overheadP50Us)}`,
+        '–',
+      ],
     ],
   );
 }
