@@ -29,7 +29,8 @@ export interface AutoWriterResult {
 /**
  * Chooses the API by volume without holding the source: the first `bulkThreshold` records are
  * kept; if the source ends there they go through sObject Collections (duplicates merged, later
- * fields winning; values differing only in case in later rounds), and once one more arrives every record streams to Bulk API 2.0 instead.
+ * fields winning; values differing only in case in later rounds), and once one more arrives
+ * every record streams to Bulk API 2.0 instead.
  */
 export class AutoWriter {
   readonly #client: SalesforceApi;
