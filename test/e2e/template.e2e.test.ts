@@ -13,6 +13,8 @@ const run = promisify(execFile);
 const ROOT = join(import.meta.dirname, '..', '..');
 const OUT = join(ROOT, '.serverless-ci');
 const KMS_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+const SOURCE_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/aaaa1111-12ab-34cd-56ef-1234567890ab';
+const REPORT_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/bbbb2222-12ab-34cd-56ef-1234567890ab';
 const SOURCE_BUCKET = 'acme-exports';
 const SOURCE_PREFIX = 'accounts/daily/';
 const REPORT_BUCKET = 'acme-sync-reports';
@@ -60,21 +62,28 @@ const envOf = (id: string) => (props(id).Environment as { Variables: Record<stri
  * A role's statements, with `Fn::If [HasCustomerKey | HasS3Source | HasReport, s, NoValue]`
  * resolved for a given key, source and report (an S3 source and a report by default, as packaged here).
  */
-function statements(roleId: string, customerKey: boolean, s3Source = true, report = true): Statement[] {
+function statements(
+  roleId: string,
+  customerKey: boolean,
+  s3Source = true,
+  report = true,
+  bucketKeys = false,
+): Statement[] {
+  const holds: Record<string, boolean> = {
+    HasCustomerKey: customerKey,
+    HasS3Source: s3Source,
+    HasReport: report,
+    HasSourceKey: s3Source && bucketKeys,
+    HasReportKey: report && bucketKeys,
+  };
   const policies = props(roleId).Policies as { PolicyDocument: { Statement: unknown[] } }[];
   return policies.flatMap((p) =>
     p.PolicyDocument.Statement.flatMap((s): Statement[] => {
       const conditional = (s as { 'Fn::If'?: [string, Statement, unknown] })['Fn::If'];
       if (!conditional) return [s as Statement];
-      expect(['HasCustomerKey', 'HasS3Source', 'HasReport']).toContain(conditional[0]);
+      expect(Object.keys(holds)).toContain(conditional[0]);
       expect(conditional[2]).toEqual({ Ref: 'AWS::NoValue' });
-      const holds =
-        conditional[0] === 'HasCustomerKey'
-          ? customerKey
-          : conditional[0] === 'HasS3Source'
-            ? s3Source
-            : report;
-      return holds ? [conditional[1]] : [];
+      return holds[conditional[0]] ? [conditional[1]] : [];
     }),
   );
 }
@@ -99,6 +108,8 @@ beforeAll(async () => {
       `--param=syncReportBucket=${REPORT_BUCKET}`,
       `--param=syncReportPrefix=${REPORT_PREFIX}`,
       `--param=syncReportUrl=s3://${REPORT_BUCKET}/${REPORT_PREFIX}`,
+      `--param=syncSourceKmsKeyArn=${SOURCE_KEY}`,
+      `--param=syncReportKmsKeyArn=${REPORT_KEY}`,
       `--param=syncQueueMaxAgeSeconds=${QUEUE_MAX_AGE}`,
     ],
     {
@@ -355,6 +366,47 @@ describe('IAM: the run report', () => {
     expect(all.flatMap(actions).filter((a) => a === 's3:PutObject' || a.startsWith('s3:Delete'))).toEqual([
       's3:PutObject',
     ]);
+  });
+});
+
+describe('IAM: buckets encrypted with customer-managed KMS keys', () => {
+  const viaS3 = { StringEquals: { 'kms:ViaService': { 'Fn::Sub': 's3.${AWS::Region}.amazonaws.com' } } };
+
+  it('the scheduled sync may decrypt with the source key, and encrypt and decrypt with the report key, through S3 only', () => {
+    const kms = statements('ScheduledSyncRole', false, true, true, true).filter((s) =>
+      actions(s).some((a) => a.startsWith('kms:')),
+    );
+    expect(kms).toEqual([
+      {
+        Sid: 'DecryptTheSourceThroughS3Only',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: { Ref: 'SyncSourceKmsKeyArn' },
+        Condition: viaS3,
+      },
+      {
+        Sid: 'EncryptAndDecryptTheReportThroughS3Only',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: { Ref: 'SyncReportKmsKeyArn' },
+        Condition: viaS3,
+      },
+    ]);
+    expect(template.Parameters?.SyncSourceKmsKeyArn?.Default).toBe(SOURCE_KEY);
+    expect(template.Parameters?.SyncReportKmsKeyArn?.Default).toBe(REPORT_KEY);
+    // A key is granted only with its bucket: no source bucket, no source key.
+    const and = (bucket: string, key: string) => ({
+      'Fn::And': [{ Condition: bucket }, { 'Fn::Not': [{ 'Fn::Equals': [{ Ref: key }, ''] }] }],
+    });
+    expect(template.Conditions?.HasSourceKey).toEqual(and('HasS3Source', 'SyncSourceKmsKeyArn'));
+    expect(template.Conditions?.HasReportKey).toEqual(and('HasReport', 'SyncReportKmsKeyArn'));
+    // No other role touches those keys.
+    for (const roleId of ['TokenVendorRole', 'SqsSyncRole']) {
+      const resources = statements(roleId, true, true, true, true).map((s) => JSON.stringify(s.Resource));
+      expect(
+        resources.filter((r) => r.includes('SyncSourceKmsKeyArn') || r.includes('SyncReportKmsKeyArn')),
+      ).toEqual([]);
+    }
   });
 });
 
