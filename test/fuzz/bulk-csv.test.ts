@@ -7,7 +7,8 @@ import { csvRow } from '../../lib/csv.js';
 import { BULK_NULL, bulkRow, flatten } from '../../lib/salesforce/bulk-csv.js';
 import type { MergedItem } from '../../lib/record-outcome.js';
 import { upsertRecords } from '../../lib/sync/record-sync.js';
-import { hostileText, startFuzzStack, unicodeText, type FuzzStack } from './support.js';
+import { hostileText, unicodeText } from './support.js';
+import { startRestStack, type RestStack } from '../helpers/rest-stack.js';
 import { numRuns } from './runs.js';
 
 // Object.prototype member names are valid API names (record-schema.ts lets them through); a
@@ -111,10 +112,10 @@ describe('Bulk CSV lines over CSV-hostile values', () => {
 });
 
 describe('Bulk API 2.0 upsert of CSV-hostile values (local emulator)', () => {
-  let fuzz: FuzzStack;
+  let fuzz: RestStack;
 
   beforeAll(async () => {
-    fuzz = await startFuzzStack();
+    fuzz = await startRestStack();
   });
 
   afterAll(async () => {

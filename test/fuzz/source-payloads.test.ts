@@ -7,22 +7,15 @@ import { SUMMARY_MAX_FAILURES } from '../../lib/constants.js';
 import { runScheduledSync, type SyncSummary } from '../../lib/sync/scheduled-sync.js';
 import { SourceReadError } from '../../lib/errors.js';
 import { startSourceServer } from '../helpers/source-server.js';
-import {
-  accountName,
-  newMarker,
-  prototypeIsClean,
-  safeMessage,
-  startFuzzStack,
-  unicodeText,
-  type FuzzStack,
-} from './support.js';
+import { accountName, newMarker, prototypeIsClean, safeMessage, unicodeText } from './support.js';
+import { startRestStack, type RestStack } from '../helpers/rest-stack.js';
 import { numRuns } from './runs.js';
 
-let fuzz: FuzzStack;
+let fuzz: RestStack;
 let source: Awaited<ReturnType<typeof startSourceServer>>;
 
 beforeAll(async () => {
-  [fuzz, source] = await Promise.all([startFuzzStack(), startSourceServer()]);
+  [fuzz, source] = await Promise.all([startRestStack(), startSourceServer()]);
 });
 
 afterAll(async () => {

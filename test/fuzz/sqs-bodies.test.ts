@@ -9,21 +9,14 @@ import { BatchFailedError } from '../../lib/errors.js';
 import { syncSqsBatch } from '../../lib/sync/sqs-batch.js';
 import type { ProviderLogger } from '../../lib/token/token-provider.js';
 import { sqsEvent } from '../helpers/sqs.js';
-import {
-  accountName,
-  newMarker,
-  prototypeIsClean,
-  safeMessage,
-  startFuzzStack,
-  unicodeText,
-  type FuzzStack,
-} from './support.js';
+import { accountName, newMarker, prototypeIsClean, safeMessage, unicodeText } from './support.js';
+import { startRestStack, type RestStack } from '../helpers/rest-stack.js';
 import { numRuns } from './runs.js';
 
-let fuzz: FuzzStack;
+let fuzz: RestStack;
 
 beforeAll(async () => {
-  fuzz = await startFuzzStack();
+  fuzz = await startRestStack();
 });
 
 afterAll(async () => {

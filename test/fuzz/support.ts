@@ -1,12 +1,7 @@
-// Shared pieces of the property-based (fast-check) tests: secret markers, the local stack with a
-// real REST client, and the arbitraries several files use.
+// Shared pieces of the property-based (fast-check) tests: secret markers and the arbitraries
+// several files use (the local stack with a real REST client is test/helpers/rest-stack.ts).
 import { randomUUID } from 'node:crypto';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import fc from 'fast-check';
-import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
-import { SalesforceRestClient, type RestClientOptions } from '../../lib/salesforce/rest-client.js';
-import { fromSecretsManager } from '../../lib/secret/secret-source.js';
-import { LocalTokenProvider } from '../../lib/token/token-provider.js';
 
 /** Upper bound on any error or failure message a property accepts. */
 export const MAX_MESSAGE_CHARS = 2_000;
@@ -42,31 +37,6 @@ export function prototypeIsClean(): boolean {
     ({} as Record<string, unknown>).polluted === undefined &&
     !Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')
   );
-}
-
-export interface FuzzStack {
-  stack: LocalStack;
-  /** A REST client sharing the file's token provider; `options` adds to its own (a deadline, say). */
-  client: (options?: Partial<RestClientOptions>) => SalesforceRestClient;
-  close: () => Promise<void>;
-}
-
-/**
- * The local stack (Secrets Manager + Salesforce emulators) and real REST clients built the way
- * test/salesforce/rest-client.test.ts does, sharing one token provider (one login per file).
- */
-export async function startFuzzStack(): Promise<FuzzStack> {
-  const stack = await startLocalStack();
-  // The client is pointed at the emulator directly: no process.env to set and restore.
-  const client = new SecretsManagerClient({ endpoint: stack.secretsManager.url });
-  const tokens = new LocalTokenProvider({
-    credentials: fromSecretsManager(LOCAL_JWT_SECRET_ID, { client }),
-  });
-  return {
-    stack,
-    client: (options) => new SalesforceRestClient({ tokens, minDelayMs: 5, maxDelayMs: 20, ...options }),
-    close: () => stack.close(),
-  };
 }
 
 /** Any code point (no lone surrogates): fast-check v4's replacement for fullUnicodeString. */

@@ -1,30 +1,27 @@
 // ApiBudget and withApiBudget against the Salesforce emulator: when usage is read, which requests
 // it may refuse, and that one stale reading costs one GET /limits however many writes wait.
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
+import type { LocalStack } from '../../emulators/local-stack/stack.js';
 import { ApiBudgetExhaustedError } from '../../lib/errors.js';
 import { errorCode } from '../../lib/record-outcome.js';
 import { ApiBudget, withApiBudget } from '../../lib/salesforce/api-budget.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
-import { fromSecretsManager } from '../../lib/secret/secret-source.js';
 import { upsertRecords } from '../../lib/sync/record-sync.js';
-import { LocalTokenProvider } from '../../lib/token/token-provider.js';
+import type { LocalTokenProvider } from '../../lib/token/token-provider.js';
+import { startRestStack, type RestStack } from '../helpers/rest-stack.js';
 
 const LIMIT = 15_000;
 const MINUTE = 60_000;
 
 let stack: LocalStack;
 let tokens: LocalTokenProvider;
+let local: RestStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
-  const client = new SecretsManagerClient({ endpoint: stack.secretsManager.url });
-  tokens = new LocalTokenProvider({ credentials: fromSecretsManager(LOCAL_JWT_SECRET_ID, { client }) });
+  local = await startRestStack();
+  ({ stack, tokens } = local);
 });
-afterAll(async () => {
-  await stack.close();
-});
+afterAll(() => local.close());
 beforeEach(() => {
   stack.salesforce.clearFaults();
   stack.salesforce.clearRecords();

@@ -7,12 +7,12 @@ import type { MergedItem, RecordOutcome } from '../../lib/record-outcome.js';
 import { upsertWithBulk, type BulkUpsertOptions } from '../../lib/salesforce/bulk-ingest.js';
 import { BulkStreamWriter } from '../../lib/salesforce/bulk-stream-writer.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
-import { startFuzzStack, type FuzzStack } from '../fuzz/support.js';
+import { startRestStack, type RestStack } from '../helpers/rest-stack.js';
 
-let fuzz: FuzzStack;
+let fuzz: RestStack;
 
 beforeAll(async () => {
-  fuzz = await startFuzzStack();
+  fuzz = await startRestStack();
 });
 
 afterAll(async () => {

@@ -2,25 +2,22 @@
 // repeated external IDs and new columns; jobs run one after another so the later record wins;
 // Failed and Aborted jobs are read row by row; a broken upload loses no record.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
+import type { LocalStack } from '../../emulators/local-stack/stack.js';
 import type { MergedItem, RecordOutcome, SyncItem } from '../../lib/record-outcome.js';
 import { BulkStreamWriter, type BulkStreamOptions } from '../../lib/salesforce/bulk-stream-writer.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { fromSecretsManager } from '../../lib/secret/secret-source.js';
-import { LocalTokenProvider } from '../../lib/token/token-provider.js';
+import type { LocalTokenProvider } from '../../lib/token/token-provider.js';
+import { startRestStack, type RestStack } from '../helpers/rest-stack.js';
 
 let stack: LocalStack;
 let tokens: LocalTokenProvider;
+let local: RestStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
-  const client = new SecretsManagerClient({ endpoint: stack.secretsManager.url });
-  tokens = new LocalTokenProvider({ credentials: fromSecretsManager(LOCAL_JWT_SECRET_ID, { client }) });
+  local = await startRestStack();
+  ({ stack, tokens } = local);
 });
-afterAll(async () => {
-  await stack.close();
-});
+afterAll(() => local.close());
 beforeEach(() => {
   stack.salesforce.clearFaults();
   stack.salesforce.clearRecords();

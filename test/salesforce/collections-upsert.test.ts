@@ -1,25 +1,22 @@
 // sObject Collections, streamed: each chunk's outcomes are told in input order as the chunks
 // before it are done, with the record's external ID as it carries it, and none is collected.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
+import type { LocalStack } from '../../emulators/local-stack/stack.js';
 import type { MergedItem, RecordOutcome } from '../../lib/record-outcome.js';
 import { streamCollectionsUpsert, upsertWithCollections } from '../../lib/salesforce/collections-upsert.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
-import { fromSecretsManager } from '../../lib/secret/secret-source.js';
-import { LocalTokenProvider } from '../../lib/token/token-provider.js';
+import type { LocalTokenProvider } from '../../lib/token/token-provider.js';
+import { startRestStack, type RestStack } from '../helpers/rest-stack.js';
 
 let stack: LocalStack;
 let tokens: LocalTokenProvider;
+let local: RestStack;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
-  const client = new SecretsManagerClient({ endpoint: stack.secretsManager.url });
-  tokens = new LocalTokenProvider({ credentials: fromSecretsManager(LOCAL_JWT_SECRET_ID, { client }) });
+  local = await startRestStack();
+  ({ stack, tokens } = local);
 });
-afterAll(async () => {
-  await stack.close();
-});
+afterAll(() => local.close());
 beforeEach(() => {
   stack.salesforce.clearFaults();
   stack.salesforce.clearRecords();
