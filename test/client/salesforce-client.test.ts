@@ -1,7 +1,7 @@
 // SalesforceClient as a caller Lambda uses it: tokens from the real token vendor, run by the Lambda
 // Invoke emulator and reached through the real @aws-sdk/client-lambda, and calls to the Salesforce
 // emulator over real HTTP. Call counts come from the emulators.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SalesforceClient, VendorTokenProvider, type RecordOutcome } from '../../exports/client.js';
 import { DEADLINE_SAFETY_MS } from '../../lib/constants.js';
 import {
@@ -10,26 +10,10 @@ import {
   SalesforceApiError,
   UnexpectedResponseError,
 } from '../../lib/errors.js';
-import { stubEnv, useEnv } from '../helpers/env.js';
-import { startVendorStack, VENDOR_FUNCTION, type VendorStack } from '../helpers/vendor-stack.js';
+import { stubEnv } from '../helpers/env.js';
+import { useVendorStack, VENDOR_FUNCTION } from '../helpers/vendor-stack.js';
 
-let harness: VendorStack;
-
-beforeAll(async () => {
-  harness = await startVendorStack();
-});
-
-useEnv(() => harness.callerEnv());
-
-beforeEach(() => {
-  harness.stack.salesforce.clearRecords('Account');
-  harness.stack.salesforce.clearFaults();
-  harness.lambda.clearFaults();
-});
-
-afterAll(async () => {
-  await harness.close();
-});
+const harness = useVendorStack();
 
 /** The error `fn` throws (synchronously). */
 function thrown(fn: () => unknown): unknown {

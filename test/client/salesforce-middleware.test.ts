@@ -1,33 +1,19 @@
 // The salesforce() middy middleware: a handler run through middy with a Lambda context object (no
 // wire is faked: the client inside calls the token vendor and the Salesforce emulator for real).
 import middy from '@middy/core';
-import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { SalesforceClient } from '../../exports/client.js';
 import { salesforce, type SalesforceContext } from '../../exports/middy.js';
 import { DEADLINE_SAFETY_MS } from '../../lib/constants.js';
 import { ConfigurationError, DeadlineExceededError } from '../../lib/errors.js';
-import { stubEnv, useEnv } from '../helpers/env.js';
+import { stubEnv } from '../helpers/env.js';
 import { lambdaContext } from '../helpers/lambda.js';
-import { startVendorStack, VENDOR_FUNCTION, type VendorStack } from '../helpers/vendor-stack.js';
+import { useVendorStack, VENDOR_FUNCTION } from '../helpers/vendor-stack.js';
 
-let harness: VendorStack;
+const harness = useVendorStack();
 
 /** A Lambda context as the runtime passes it; middy's types want the context the middleware makes. */
 const invocationContext = (timeoutMs?: number) => lambdaContext('caller', timeoutMs) as SalesforceContext;
-
-beforeAll(async () => {
-  harness = await startVendorStack();
-});
-
-useEnv(() => harness.callerEnv());
-
-beforeEach(() => {
-  harness.stack.salesforce.clearRecords('Account');
-});
-
-afterAll(async () => {
-  await harness.close();
-});
 
 describe('salesforce()', () => {
   it('puts a working client on context.salesforce, the same one for every invocation', async () => {

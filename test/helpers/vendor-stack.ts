@@ -1,5 +1,7 @@
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { LambdaEmulator } from '../../emulators/lambda/lambda-emulator.js';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
+import { useEnv } from './env.js';
 import { coldStart } from './lambda.js';
 
 /** The function name the token vendor is registered under in the Lambda emulator. */
@@ -41,5 +43,42 @@ export async function startVendorStack(): Promise<VendorStack> {
     close: async () => {
       await Promise.all([stack.close(), lambda.close()]);
     },
+  };
+}
+
+/**
+ * {@link startVendorStack} for the whole test file: started before its tests, stopped after
+ * them, the caller's environment stubbed for each test (`useEnv`), and Account records and
+ * armed faults cleared before each. The returned stack is usable inside tests and hooks.
+ */
+export function useVendorStack(): VendorStack {
+  let started: VendorStack | undefined;
+  const current = (): VendorStack => {
+    if (!started) throw new Error('useVendorStack: the stack is started in beforeAll');
+    return started;
+  };
+  beforeAll(async () => {
+    started = await startVendorStack();
+  });
+  useEnv(() => current().callerEnv());
+  beforeEach(() => {
+    const { stack, lambda } = current();
+    stack.salesforce.clearRecords('Account');
+    stack.salesforce.clearFaults();
+    lambda.clearFaults();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return {
+    get stack() {
+      return current().stack;
+    },
+    get lambda() {
+      return current().lambda;
+    },
+    callerEnv: () => current().callerEnv(),
+    vendorInvocations: () => current().vendorInvocations(),
+    close: () => current().close(),
   };
 }

@@ -1,7 +1,7 @@
 // The sync building blocks driven by the public SalesforceClient, as a team writing its own sync
 // Lambda uses them: imported from the package's entry points, tokens from the real token vendor
 // (Lambda Invoke emulator, real @aws-sdk/client-lambda), records written to the Salesforce emulator.
-import { afterAll, beforeAll, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { SalesforceApi as RootSalesforceApi } from '../../exports/index.js';
 import { SalesforceClient } from '../../exports/client.js';
 import {
@@ -12,25 +12,10 @@ import {
   type SqsSyncOptions,
 } from '../../exports/sync.js';
 import { SalesforceRestClient } from '../../lib/salesforce/rest-client.js';
-import { useEnv } from '../helpers/env.js';
 import { accounts, sqsEvent } from '../helpers/sqs.js';
-import { startVendorStack, type VendorStack } from '../helpers/vendor-stack.js';
+import { useVendorStack } from '../helpers/vendor-stack.js';
 
-let harness: VendorStack;
-
-beforeAll(async () => {
-  harness = await startVendorStack();
-});
-
-useEnv(() => harness.callerEnv());
-
-beforeEach(() => {
-  harness.stack.salesforce.clearRecords('Account');
-});
-
-afterAll(async () => {
-  await harness.close();
-});
+const harness = useVendorStack();
 
 describe('the sync building blocks with a SalesforceClient', () => {
   it('accept a SalesforceClient wherever they take a client (checked by the typecheck)', () => {

@@ -3,7 +3,7 @@
 // (held with holdInvocations() until the test releases it), and logins to the Salesforce
 // emulator. No assertion on elapsed time: each test shows the typed error arriving while the
 // vendor (or the token endpoint) still has not answered, and what happens once it does.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_CC_CLIENT_ID } from '../../emulators/local-stack/stack.js';
 import { createTokenVendorHandler } from '../../functions/shared/token-vendor-handler.js';
 import { DEADLINE_SAFETY_MS } from '../../lib/constants.js';
@@ -11,32 +11,16 @@ import { DeadlineExceededError, TokenVendorError } from '../../lib/errors.js';
 import { fromCredentials } from '../../lib/secret/credentials-source.js';
 import { LocalTokenProvider } from '../../lib/token/token-provider.js';
 import { VendorTokenProvider } from '../../lib/token/vendor-token-provider.js';
-import { useEnv } from '../helpers/env.js';
-import { startVendorStack, VENDOR_FUNCTION, type VendorStack } from '../helpers/vendor-stack.js';
+import { useVendorStack, VENDOR_FUNCTION } from '../helpers/vendor-stack.js';
 
-let harness: VendorStack;
+const harness = useVendorStack();
 let vendors = 0;
-
-beforeAll(async () => {
-  harness = await startVendorStack();
-});
-
-useEnv(() => harness.callerEnv());
-
-beforeEach(() => {
-  harness.lambda.clearFaults();
-  harness.stack.salesforce.clearFaults();
-});
 
 // A held invoke whose caller gave up still runs once released (and may log in): let it finish
 // here, not in the next test.
 afterEach(async () => {
   harness.lambda.releaseInvocations();
   await harness.lambda.whenIdle();
-});
-
-afterAll(async () => {
-  await harness.close();
 });
 
 const NO_TOKEN = 'No Salesforce token before the deadline';
