@@ -34,14 +34,13 @@ export function salesforce(
 ): MiddlewareObj<unknown, unknown, Error, SalesforceContext> {
   if (Object.hasOwn(options, 'deadline')) {
     throw invalidConfiguration('salesforce() options', [
-      { field: 'deadline', problem: "is set from each invocation's Lambda context" },
+      { field: 'deadline', problem: 'is set from the Lambda context' },
     ]);
   }
   let invocation: Pick<Context, 'getRemainingTimeInMillis'> | undefined;
   const client = new SalesforceClient({
     ...options,
-    deadline: () =>
-      invocation ? Date.now() + invocation.getRemainingTimeInMillis() : Number.POSITIVE_INFINITY,
+    deadline: () => (invocation ? Date.now() + invocation.getRemainingTimeInMillis() : Infinity),
   });
   return {
     name: 'salesforce',

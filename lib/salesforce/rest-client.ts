@@ -111,7 +111,7 @@ export class SalesforceRestClient implements SalesforceApi {
   /** Milliseconds left before the deadline, minus the safety margin (Infinity without one). */
   remainingMs(): number {
     const deadline = this.#options.deadline?.();
-    return deadline === undefined ? Number.POSITIVE_INFINITY : deadline - Date.now() - DEADLINE_SAFETY_MS;
+    return deadline === undefined ? Infinity : deadline - Date.now() - DEADLINE_SAFETY_MS;
   }
 
   async request<T = unknown>(
@@ -122,17 +122,41 @@ export class SalesforceRestClient implements SalesforceApi {
     // Out of time already: not even a token is fetched (that may mean invoking the token vendor).
     if (this.remainingMs() <= 0) throw noTimeLeft(method, path);
     // The token wait is bounded too: a hung token vendor must not hold the call past the deadline.
-    let token = await this.#options.tokens.getToken({ deadline: this.#options.deadline?.() });
+    const token = await this.#options.tokens.getToken({ deadline: this.#options.deadline?.() });
+    // The first send is made here, outside the retry loop: the call that succeeds, nearly every
+    // one, pays for no closure and no extra async frames (issue 10 lets `request` add 20 µs to a
+    // bare fetch).
+    try {
+      return await this.#send<T>(method, path, request, token);
+    } catch (error) {
+      return this.#recover<T>(error, method, path, request, token);
+    }
+  }
+
+  /**
+   * After a failed first send: once per request, a send with a new token after
+   * `401 INVALID_SESSION_ID`, and the retries of transient failures. That second send is not a
+   * transient-failure retry, so it is made even with `retry: false` (the refused request had no
+   * effect). A session refused again after the refresh reaches the caller as the 401's
+   * SalesforceApiError, which is never retried.
+   */
+  #recover<T>(
+    firstError: unknown,
+    method: string,
+    path: string,
+    request: RestRequest,
+    token: SalesforceToken,
+  ): Promise<RestResponse<T>> {
+    let first = true;
     let refreshed = false;
-    // One send, and once per request, a send with a new token after 401 INVALID_SESSION_ID: that
-    // second send is not a transient-failure retry, so it is made even with `retry: false` (the
-    // refused request had no effect). A session refused again after the refresh reaches the
-    // caller as the 401's SalesforceApiError, which is never retried.
     return withRetries(
       async () => {
         try {
+          // The first attempt is the send already made: its failure is handled as any other.
+          if (first) throw firstError;
           return await this.#send<T>(method, path, request, token);
         } catch (error) {
+          first = false;
           if (!sessionExpired(error) || refreshed) throw error;
         }
         refreshed = true;
@@ -243,7 +267,7 @@ const NO_OPTIONS: RestRequest = {};
 
 /** Aborts a request the way AbortSignal.timeout would: with a TimeoutError. */
 function abortOnTimeout(controller: AbortController): void {
-  controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  controller.abort(new DOMException('Request timed out', 'TimeoutError'));
 }
 
 function parseSuccess(

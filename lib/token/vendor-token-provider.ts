@@ -69,7 +69,7 @@ async function invokeVendor(
     // Out of time, not a broken vendor: the same code the caller's own wait ends with.
     if (signal?.aborted) {
       throw new DeadlineExceededError(
-        `${vendor} had not answered by the deadline of the call that invoked it; the invoke was abandoned`,
+        `${vendor} did not answer before the deadline; the invoke was abandoned`,
         undefined,
         { cause: error },
       );
