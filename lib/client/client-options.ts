@@ -104,7 +104,7 @@ function optionProblems(options: unknown): FieldProblem[] {
 function vendorTokens(functionName: string | undefined): VendorTokenProvider {
   if (functionName === undefined) {
     throw new ConfigurationError(
-      'TOKEN_VENDOR_FUNCTION is required: the name or ARN of the token vendor Lambda (or pass tokenVendor or tokens to SalesforceClient)',
+      "TOKEN_VENDOR_FUNCTION is required: the token vendor's name or ARN (or pass tokenVendor or tokens)",
       { problems: [{ field: 'TOKEN_VENDOR_FUNCTION', problem: 'is required' }] },
     );
   }

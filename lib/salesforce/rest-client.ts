@@ -212,6 +212,11 @@ export class SalesforceRestClient implements SalesforceApi {
         // A stream body needs half duplex (fetch spec); the answer is read once it is sent.
         ...(typeof body === 'object' && { duplex: 'half' }),
         signal: controller.signal,
+        // Never followed: Salesforce's REST API does not redirect, and a redirect is no place to
+        // send a bearer token; one fails as a network error (cause: "unexpected redirect"). Also
+        // the only way undici skips cloning each request, its body included (a tee per request).
+        redirect: 'error',
+        window: null,
       });
       if (request.accept === 'stream' && response.ok && response.body) {
         // The caller reads the body: the timer bounds that read too, without holding the process.

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
@@ -145,6 +147,36 @@ describe('SalesforceRestClient', () => {
     const late = client({ deadline: () => Date.now() + 1_000 });
     await expect(late.request('GET', '/limits')).rejects.toBeInstanceOf(DeadlineExceededError);
     expect(late.apiCalls).toBe(0);
+  });
+
+  it('never follows a redirect: the bearer token stays with Salesforce, and the 3xx fails as a network error', async () => {
+    // Where a redirect would lead: any request reaching it is a token sent off.
+    const elsewhere: string[] = [];
+    const trap = createServer((req, res) => {
+      elsewhere.push(`${String(req.method)} ${String(req.url)} ${String(req.headers.authorization)}`);
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => trap.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = trap.address() as AddressInfo;
+      for (const status of [301, 302, 307, 308]) {
+        stack.salesforce.injectFault({
+          endpoint: 'rest',
+          status,
+          headers: { Location: `http://127.0.0.1:${String(port)}/services/data/v66.0/limits` },
+          times: 2,
+        });
+        const rest = client({ maxAttempts: 2 });
+        const error = await rest.request('GET', '/limits').catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(SalesforceUnavailableError);
+        expect((error as Error).message).toBe('Salesforce GET /limits: network error');
+        expect(((error as Error).cause as Error).cause).toMatchObject({ message: 'unexpected redirect' });
+        expect(rest.apiCalls).toBe(2);
+      }
+      expect(elsewhere).toEqual([]);
+    } finally {
+      await new Promise((resolve) => trap.close(resolve));
+    }
   });
 
   it('honours Retry-After on 429', async () => {
