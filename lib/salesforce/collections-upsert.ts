@@ -77,7 +77,11 @@ export async function streamCollectionsUpsert(
       const externalIds = externalIdsByRef(chunks[next] ?? [], options.externalIdField);
       done.delete(next);
       next += 1;
-      for (const outcome of outcomes) await emit(outcome, externalIds.get(outcome.ref) ?? '');
+      for (const outcome of outcomes) {
+        // A sink that answers at once (a written record, say) costs no await.
+        const told = emit(outcome, externalIds.get(outcome.ref) ?? '');
+        if (told) await told;
+      }
     }
   };
   await mapConcurrent(
@@ -180,7 +184,7 @@ function mapResults(chunk: readonly MergedItem[], results: UpsertResult[]): Reco
       failed(
         ref,
         first?.statusCode ?? 'UNKNOWN_ERROR',
-        first?.message ?? 'Salesforce reported failure without an error',
+        first?.message ?? 'Salesforce gave no reason for this failure',
         first?.fields,
       ),
     );

@@ -17,21 +17,24 @@ import type { MergedItem, SyncItem } from '../record-outcome.js';
  */
 export function mergeByExternalId(items: readonly SyncItem[], externalIdField: string): MergedItem[][] {
   const rounds: MergedItem[][] = [];
-  // Per value ignoring case: the spelling seen last, its merged item, and that item's round.
-  const latest = new Map<string, { value: string; item: MergedItem; round: number }>();
+  // Per value ignoring case, the merged item of the spelling seen last (its record holds that
+  // spelling); and the round of each item past the first, which nearly none is: no entry per record.
+  const latest = new Map<string, MergedItem>();
+  const later = new Map<MergedItem, number>();
   for (const { ref, record } of items) {
     const value = String(record[externalIdField]);
     const externalId = value.toLowerCase();
     const seen = latest.get(externalId);
-    if (seen?.value === value) {
-      seen.item.refs.push(ref);
-      seen.item.record = { ...seen.item.record, ...record };
+    if (seen && String(seen.record[externalIdField]) === value) {
+      seen.refs.push(ref);
+      seen.record = { ...seen.record, ...record };
       continue;
     }
-    const round = seen ? seen.round + 1 : 0;
     const item: MergedItem = { externalId, refs: [ref], record };
+    const round = seen ? (later.get(seen) ?? 0) + 1 : 0;
+    if (round) later.set(item, round);
     (rounds[round] ??= []).push(item);
-    latest.set(externalId, { value, item, round });
+    latest.set(externalId, item);
   }
   return rounds;
 }

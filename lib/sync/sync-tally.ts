@@ -34,11 +34,15 @@ export class SyncTally {
     this.#sink = sink;
   }
 
-  /** Records one outcome (bound, so it can be passed as a writer's `emit`). */
-  readonly add = async (outcome: RecordOutcome, externalId?: string): Promise<void> => {
+  /**
+   * Records one outcome (bound, so it can be passed as a writer's `emit`); a failure is also kept
+   * (the first 50) and passed to the sink. Returns the sink's promise, or nothing for a written
+   * record: no promise per record on the common path.
+   */
+  readonly add = (outcome: RecordOutcome, externalId?: string): Promise<void> | undefined => {
     if (outcome.ok) {
       this.counts[outcome.created ? 'created' : 'updated'] += 1;
-      return;
+      return undefined;
     }
     this.counts.failed += 1;
     const failure = {
@@ -48,6 +52,6 @@ export class SyncTally {
       message: outcome.message,
     };
     if (this.failures.length < SUMMARY_MAX_FAILURES) this.failures.push(failure);
-    await this.#sink?.({ ...failure, fields: outcome.fields });
+    return this.#sink?.({ ...failure, fields: outcome.fields });
   };
 }

@@ -17,6 +17,17 @@ export async function* csvEntries(
   bytes: AsyncIterable<Uint8Array>,
   limits: RecordLimits & { label: string },
 ): AsyncGenerator<SourceEntry> {
+  for await (const batch of csvBatches(bytes, limits)) yield* batch;
+}
+
+/**
+ * {@link csvEntries} as batches, for the reader's common shape: csv-parse hands rows over one at
+ * a time, so each batch is one row.
+ */
+export async function* csvBatches(
+  bytes: AsyncIterable<Uint8Array>,
+  limits: RecordLimits & { label: string },
+): AsyncGenerator<SourceEntry[]> {
   const parser = pipeline(
     Readable.from(bytes, { objectMode: false }),
     parse({
@@ -44,11 +55,13 @@ export async function* csvEntries(
       }
       const ref = `row ${row}`;
       if (record.length !== header.length) {
-        yield {
-          ref,
-          code: 'INVALID_CSV',
-          error: `has ${record.length} cells where the header has ${header.length}`,
-        };
+        yield [
+          {
+            ref,
+            code: 'INVALID_CSV',
+            error: `has ${record.length} cells where the header has ${header.length}`,
+          },
+        ];
         continue;
       }
       const value: Record<string, string> = {};
@@ -56,7 +69,7 @@ export async function* csvEntries(
         const cell = record[i];
         if (cell !== undefined && cell !== '') value[name] = cell;
       });
-      yield { ref, value };
+      yield [{ ref, value }];
     }
   } catch (error) {
     throw csvFailure(error, limits);

@@ -12,22 +12,40 @@ const OPENING = new Set<TokenType>([TokenType.LEFT_BRACE, TokenType.LEFT_BRACKET
 const CLOSING = new Set<TokenType>([TokenType.RIGHT_BRACE, TokenType.RIGHT_BRACKET]);
 
 /**
- * The elements of a JSON array, `#i` counting from 0. An element with a `__proto__` key or
- * nested deeper than the limit is an entry with its error, and the next element is read. Text
- * that is not a JSON array, broken JSON, an element over the record limit and an array that
- * ends early stop the read. Holds one element at a time.
+ * The elements of a JSON array, `#i` counting from 0, in batches of the elements that end in one
+ * chunk. An element with a `__proto__` key or nested deeper than the limit is an entry with its
+ * error, and the next element is read. Text that is not a JSON array, broken JSON, an element
+ * over the record limit and an array that ends early stop the read, after the batch of the
+ * elements before. Holds one element at a time.
  */
+export async function* jsonArrayBatches(
+  bytes: AsyncIterable<Uint8Array>,
+  limits: RecordLimits & { label: string },
+): AsyncGenerator<SourceEntry[]> {
+  const state = new ArrayGuard(limits);
+  try {
+    for await (const chunk of bytes) {
+      state.write(chunk);
+      const batch = state.take();
+      if (batch.length > 0) yield batch;
+    }
+    state.end();
+  } catch (error) {
+    // The elements before the one that stopped the read are still read.
+    const batch = state.take();
+    if (batch.length > 0) yield batch;
+    throw error;
+  }
+  const batch = state.take();
+  if (batch.length > 0) yield batch;
+}
+
+/** {@link jsonArrayBatches} one entry at a time. */
 export async function* jsonArrayEntries(
   bytes: AsyncIterable<Uint8Array>,
   limits: RecordLimits & { label: string },
 ): AsyncGenerator<SourceEntry> {
-  const state = new ArrayGuard(limits);
-  for await (const chunk of bytes) {
-    state.write(chunk);
-    yield* state.take();
-  }
-  state.end();
-  yield* state.take();
+  for await (const batch of jsonArrayBatches(bytes, limits)) yield* batch;
 }
 
 class ArrayGuard {

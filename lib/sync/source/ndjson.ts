@@ -8,14 +8,16 @@ const BOM = 0xfeff;
 
 /**
  * NDJSON (one JSON value per line, `\n` or `\r\n`): one entry per non-blank line, `line N`
- * counting every line from 1. A line that is not JSON, not UTF-8, nests too deep or holds a
- * `__proto__` key is an entry with its error, and the next line is read; a line over the record
- * limit stops the read. Holds one chunk (and one partial line) at a time.
+ * counting every line from 1, in batches of the lines that end in one chunk (a few hundred: one
+ * step of the async iteration for all of them, not one each). A line that is not JSON, not UTF-8,
+ * nests too deep or holds a `__proto__` key is an entry with its error, and the next line is
+ * read; a line over the record limit stops the read, after the batch of the lines before it.
+ * Holds one chunk (and one partial line) at a time.
  */
-export async function* ndjsonEntries(
+export async function* ndjsonBatches(
   bytes: AsyncIterable<Uint8Array>,
   limits: RecordLimits & { label: string },
-): AsyncGenerator<SourceEntry> {
+): AsyncGenerator<SourceEntry[]> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let line = 0;
@@ -29,50 +31,67 @@ export async function* ndjsonEntries(
     }
   };
   for await (const chunk of bytes) {
-    const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    let start = 0;
-    if (pendingBytes > 0) {
-      // The line begun in earlier chunks: joined alone, so that the rest of this one is not copied.
-      const end = buffer.indexOf(NEWLINE);
-      if (end === -1) {
-        keep(buffer);
-        continue;
+    const batch: SourceEntry[] = [];
+    try {
+      const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      let start = 0;
+      if (pendingBytes > 0) {
+        // The line begun in earlier chunks: joined alone, so that the rest of this one is not copied.
+        const end = buffer.indexOf(NEWLINE);
+        if (end === -1) {
+          keep(buffer);
+          continue;
+        }
+        const joined = Buffer.concat([...pending, buffer.subarray(0, end)], pendingBytes + end);
+        pending = [];
+        pendingBytes = 0;
+        line += 1;
+        linesOf(joined, line, limits, batch);
+        start = end + 1;
       }
-      const joined = Buffer.concat([...pending, buffer.subarray(0, end)], pendingBytes + end);
-      pending = [];
-      pendingBytes = 0;
-      line += 1;
-      yield* linesOf(joined, line, limits);
-      start = end + 1;
+      const last = buffer.lastIndexOf(NEWLINE);
+      if (last >= start) {
+        // Every other line that ends in this chunk, decoded at once: one call instead of one per
+        // line (a newline byte never occurs inside a UTF-8 sequence, so the cut is between
+        // characters). A view of the chunk will do: it is decoded before the next chunk is read.
+        const lines = buffer.subarray(start, last);
+        linesOf(lines, line + 1, limits, batch);
+        line += count(lines, NEWLINE) + 1;
+        start = last + 1;
+      }
+      if (start < buffer.length) keep(buffer.subarray(start));
+    } catch (error) {
+      // The lines before the one that stopped the read are still read.
+      if (batch.length > 0) yield batch;
+      throw error;
     }
-    const last = buffer.lastIndexOf(NEWLINE);
-    if (last >= start) {
-      // Every other line that ends in this chunk, decoded at once: one call instead of one per
-      // line (a newline byte never occurs inside a UTF-8 sequence, so the cut is between
-      // characters). A view of the chunk will do: it is decoded before the next chunk is read.
-      const lines = buffer.subarray(start, last);
-      yield* linesOf(lines, line + 1, limits);
-      line += count(lines, NEWLINE) + 1;
-      start = last + 1;
-    }
-    if (start < buffer.length) keep(buffer.subarray(start));
+    if (batch.length > 0) yield batch;
   }
   if (pendingBytes > 0) {
     const entry = parseLine(Buffer.concat(pending, pendingBytes), `line ${line + 1}`, limits.maxDepth);
-    if (entry) yield entry;
+    if (entry) yield [entry];
   }
 }
 
+/** {@link ndjsonBatches} one entry at a time. */
+export async function* ndjsonEntries(
+  bytes: AsyncIterable<Uint8Array>,
+  limits: RecordLimits & { label: string },
+): AsyncGenerator<SourceEntry> {
+  for await (const batch of ndjsonBatches(bytes, limits)) yield* batch;
+}
+
 /**
- * The entries of whole lines (without their last newline), the first being line `first`. Decoded
- * in one piece; when that fails (some line is not UTF-8) each line is decoded alone, so that only
- * the bad lines fail.
+ * Adds to `batch` the entries of whole lines (without their last newline), the first being line
+ * `first`. Decoded in one piece; when that fails (some line is not UTF-8) each line is decoded
+ * alone, so that only the bad lines fail.
  */
-function* linesOf(
+function linesOf(
   bytes: Buffer,
   first: number,
   limits: RecordLimits & { label: string },
-): Generator<SourceEntry> {
+  batch: SourceEntry[],
+): void {
   let text: string | undefined;
   try {
     text = utf8.decode(bytes);
@@ -87,7 +106,7 @@ function* linesOf(
       if (stop - start > limits.maxRecordBytes)
         throw recordTooLarge(limits.label, `line ${line}`, limits.maxRecordBytes);
       const entry = parseLine(bytes.subarray(start, stop), `line ${line}`, limits.maxDepth);
-      if (entry) yield entry;
+      if (entry) batch.push(entry);
       if (end === -1) return;
       start = end + 1;
       line += 1;
@@ -105,7 +124,7 @@ function* linesOf(
       throw recordTooLarge(limits.label, `line ${line}`, limits.maxRecordBytes);
     }
     const entry = parseText(text.slice(start, stop), `line ${line}`, limits.maxDepth);
-    if (entry) yield entry;
+    if (entry) batch.push(entry);
     if (end === -1) return;
     start = end + 1;
     line += 1;

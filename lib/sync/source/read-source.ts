@@ -10,12 +10,12 @@ import type { SourceFormat } from '../../env.js';
 import { SfBridgeError, SourceReadError } from '../../errors.js';
 import { redactUrl } from '../../logging/redact.js';
 import { parseSourceLocation, type SourceLocation } from '../../source-location.js';
-import { csvEntries } from './csv.js';
+import { csvBatches } from './csv.js';
 import { gunzip } from './decode.js';
 import { objectEncoding } from './format.js';
-import { jsonArrayEntries } from './json-array.js';
+import { jsonArrayBatches } from './json-array.js';
 import { ByteBudget, foreignCause, metered, ReadClock } from './limits.js';
-import { ndjsonEntries } from './ndjson.js';
+import { ndjsonBatches } from './ndjson.js';
 import { openHttp } from './open-http.js';
 import { openS3 } from './open-s3.js';
 import type { RecordLimits, SourceEntry, SourceObject } from './types.js';
@@ -45,6 +45,19 @@ export async function* readSourceEntries(
   url: string,
   options: ReadSourceOptions = {},
 ): AsyncGenerator<SourceEntry> {
+  for await (const batch of readSourceBatches(url, options)) yield* batch;
+}
+
+/**
+ * {@link readSourceEntries} in batches: the entries that one chunk of the source completes (for
+ * NDJSON and JSON arrays, a few hundred; for CSV, one). A loop over a million records then takes
+ * a few thousand steps of async iteration rather than two million, a tenth of the Collections
+ * path's CPU at 100,000 records.
+ */
+export async function* readSourceBatches(
+  url: string,
+  options: ReadSourceOptions = {},
+): AsyncGenerator<SourceEntry[]> {
   const label = redactUrl(url);
   const parsed = parseSourceLocation(url);
   if ('problem' in parsed) throw new SourceReadError(`Sync source ${label} ${parsed.problem}`);
@@ -63,8 +76,8 @@ export async function* readSourceEntries(
   const manyObjects = location.kind === 's3-prefix';
   try {
     for await (const object of objectsOf(location, label, clock, options)) {
-      for await (const entry of entriesOf(object, { budget, clock, limits, format: options.format })) {
-        yield manyObjects ? { ...entry, ref: `${object.name} ${entry.ref}` } : entry;
+      for await (const batch of batchesOf(object, { budget, clock, limits, format: options.format })) {
+        yield manyObjects ? batch.map((entry) => ({ ...entry, ref: `${object.name} ${entry.ref}` })) : batch;
       }
     }
   } catch (error) {
@@ -88,10 +101,10 @@ function objectsOf(
   return openS3(location, { clock, s3: options.s3, pageSize: options.listPageSize });
 }
 
-function entriesOf(
+function batchesOf(
   object: SourceObject,
   context: { budget: ByteBudget; clock: ReadClock; limits: RecordLimits; format: SourceFormat | undefined },
-): AsyncIterable<SourceEntry> {
+): AsyncIterable<SourceEntry[]> {
   const { budget, clock, limits } = context;
   clock.own(object.body);
   const { format, gzip } = objectEncoding(object, context.format);
@@ -100,7 +113,7 @@ function entriesOf(
   const sent = meter(object.body, 'sent');
   // Uncompressed bytes count twice, as sent and as decoded, against the same bound.
   const bytes = gzip ? meter(gunzip(sent, object.label), 'decoded') : counted(sent, budget, object.label);
-  const parse = { ndjson: ndjsonEntries, json: jsonArrayEntries, csv: csvEntries }[format];
+  const parse = { ndjson: ndjsonBatches, json: jsonArrayBatches, csv: csvBatches }[format];
   return parse(bytes, { ...limits, label: object.label });
 }
 
