@@ -22,6 +22,14 @@ if (env.sourceUrl.startsWith('s3://') || env.reportTo) await defaultS3Client();
 async function sync(event: unknown, context: Context): Promise<SyncSummary> {
   parseScheduledEvent(event);
   const { client, finish } = startInvocation(runtime, context);
+  // The token is asked for now, while the source is opened and read, so that its login (a secret
+  // fetch, a signature, a round trip) is not on the way to the first write. A failure here is
+  // left to that first write, which asks again and reports it. A dry run writes nothing.
+  if (!env.dryRun) {
+    runtime.tokens
+      .getToken({ deadline: Date.now() + context.getRemainingTimeInMillis() })
+      .catch(() => undefined);
+  }
   const summary = await runScheduledSync({
     client,
     sourceUrl: env.sourceUrl,

@@ -74,13 +74,15 @@ export async function streamCollectionsUpsert(
   let telling = Promise.resolve();
   const tell = async (): Promise<void> => {
     for (let outcomes = done.get(next); outcomes; outcomes = done.get(next)) {
-      const externalIds = externalIdsByRef(chunks[next] ?? [], options.externalIdField);
+      const externalIdOf = externalIdsOf(chunks[next] ?? [], options.externalIdField);
       done.delete(next);
       next += 1;
+      let i = 0;
       for (const outcome of outcomes) {
         // A sink that answers at once (a written record, say) costs no await.
-        const told = emit(outcome, externalIds.get(outcome.ref) ?? '');
+        const told = emit(outcome, externalIdOf(outcome.ref, i));
         if (told) await told;
+        i += 1;
       }
     }
   };
@@ -131,18 +133,29 @@ function chunkSender(
 }
 
 /** A chunk's refs -> the external ID of their record (as it carries it, not lower-cased). */
-function externalIdsByRef(chunk: readonly MergedItem[], field: string): Map<string, string> {
-  const byRef = new Map<string, string>();
-  for (const item of chunk) for (const ref of item.refs) byRef.set(ref, String(item.record[field]));
-  return byRef;
+/**
+ * The external ID of the outcome for `ref` at position `i` of a chunk's outcomes. Outcomes come in
+ * the chunk's order of refs unless a failed call was split (see `isolate`): the position answers
+ * then, and a map by ref is built only for a chunk whose order differs.
+ */
+function externalIdsOf(chunk: readonly MergedItem[], field: string): (ref: string, i: number) => string {
+  const refs: string[] = [];
+  const ids: string[] = [];
+  for (const item of chunk) {
+    const id = String(item.record[field]);
+    for (const ref of item.refs) {
+      refs.push(ref);
+      ids.push(id);
+    }
+  }
+  let byRef: Map<string, string> | undefined;
+  return (ref, i) => {
+    if (refs[i] === ref) return ids[i] ?? '';
+    byRef ??= new Map(refs.map((r, j) => [r, ids[j] ?? '']));
+    return byRef.get(ref) ?? '';
+  };
 }
 
-/**
- * Narrows a whole-request 400 down to the records behind it. For INVALID_FIELD Salesforce names
- * the column, so the records carrying it fail at once; otherwise the chunk is halved until the
- * failing records stand alone. The budget bounds the extra calls; past it, the records still in
- * doubt are reported with the 400's error rather than sent again and again.
- */
 async function isolate(
   chunk: readonly MergedItem[],
   error: SalesforceApiError,

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LOCAL_JWT_SECRET_ID, startLocalStack, type LocalStack } from '../../emulators/local-stack/stack.js';
 import type { SyncSummary } from '../../lib/sync/scheduled-sync.js';
 import { captureOutput, coldStart, lambdaContext } from '../helpers/lambda.js';
@@ -122,7 +122,10 @@ describe('scheduled-sync', () => {
   it('SYNC_DRY_RUN validates and reports without writing', async () => {
     const invoke = await scheduledSync({ SYNC_DRY_RUN: 'true' });
     source.serve(JSON.stringify([hostileAccount(1), { Name: 'no id' }]));
+    const logins = stack.salesforce.stats.logins;
     const summary = await invoke();
+    // Nor does it log in: the token is only asked for early by a run that will write.
+    expect(stack.salesforce.stats.logins).toBe(logins);
     expect(summary).toMatchObject({
       read: 2,
       created: 0,
@@ -189,6 +192,39 @@ describe('scheduled-sync', () => {
     // less, never more; polling that ignored the deadline would go on until the test timed out.
     expect(polls() - pollsBefore).toBeGreaterThanOrEqual(1);
     expect(polls() - pollsBefore).toBeLessThanOrEqual(3);
+  });
+
+  it('asks for its token as the run starts, so that the login overlaps the read of the source', async () => {
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = await startRouteServer({
+      '/accounts.ndjson': (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+        res.write(`${JSON.stringify({ Ext_Id__c: 'P-1', Name: 'Early' })}\n`);
+        void held.then(() => res.end(`${JSON.stringify({ Ext_Id__c: 'P-2', Name: 'Late' })}\n`));
+      },
+    });
+    try {
+      const invoke = await scheduledSync({ SYNC_SOURCE_URL: `${slow.url}/accounts.ndjson` });
+      const logins = stack.salesforce.stats.logins;
+      const run = invoke();
+      // The source ends only once the login has happened: a run that logged in at its first
+      // write (after the read) would wait here until the timeout fails the test.
+      await vi.waitFor(
+        () => {
+          expect(stack.salesforce.stats.logins).toBe(logins + 1);
+        },
+        { timeout: 60_000, interval: 5 },
+      );
+      release();
+      expect(await run).toMatchObject({ read: 2, created: 2, failed: 0 });
+      expect(stack.salesforce.stats.logins).toBe(logins + 1);
+    } finally {
+      release();
+      await slow.close();
+    }
   });
 
   it('a source that cannot be read fails the run with a typed error and writes nothing', async () => {
