@@ -29,8 +29,11 @@ const MAX_DIGITS = 9;
  */
 export class JobRefs implements RefIndex {
   readonly #refs = new Map<string, StoredRefs>();
-  /** Lower-cased forms of the IDs that change when lower-cased; an ID that does not is its own. */
-  readonly #folded = new Set<string>();
+  /**
+   * Hashes of the lower-cased forms of the IDs that change when lower-cased (an ID that does not
+   * is its own lower-cased form, found in `#refs`).
+   */
+  readonly #folded = new Set<number>();
   #prefix: string | undefined;
 
   get size(): number {
@@ -39,14 +42,20 @@ export class JobRefs implements RefIndex {
 
   /** Whether an ID equal to this one ignoring case is in the job. */
   has(externalId: string): boolean {
+    if (this.#refs.has(externalId)) return true;
     const lower = externalId.toLowerCase();
-    return this.#refs.has(lower) || this.#folded.has(lower);
+    if (this.#refs.has(lower)) return true;
+    if (!this.#folded.has(foldHash(lower))) return false;
+    // The hash is shared, by a spelling of this ID or (about once in 10,000 records of a full job)
+    // by another ID: the keys say which.
+    for (const key of this.#refs.keys()) if (key.toLowerCase() === lower) return true;
+    return false;
   }
 
   /** Adds a record (or merged records) under its external ID; only when `has` is false. */
   add(externalId: string, refs: string | readonly string[]): void {
     const lower = externalId.toLowerCase();
-    if (lower !== externalId) this.#folded.add(lower);
+    if (lower !== externalId) this.#folded.add(foldHash(lower));
     this.#refs.set(externalId, typeof refs === 'string' ? this.#stored(refs) : refs);
   }
 
@@ -93,6 +102,13 @@ export class JobRefs implements RefIndex {
 }
 
 const ZERO = 0x30;
+
+/** FNV-1a over UTF-16 code units, cut to 30 bits so that V8 keeps it a small integer. */
+export function foldHash(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash & 0x3fffffff;
+}
 
 /** Where the run of decimal digits that ends `text` starts (its length when there is none). */
 function digitsStart(text: string): number {

@@ -1,7 +1,7 @@
 // The index a Bulk job keeps of its records: IDs that match ignoring case are found in either
 // order; refs come back exactly as added, whether kept as numbers after a shared prefix or not.
 import { describe, expect, it } from 'vitest';
-import { JobRefs } from '../../lib/salesforce/job-refs.js';
+import { foldHash, JobRefs } from '../../lib/salesforce/job-refs.js';
 
 describe('JobRefs', () => {
   it('finds an ID the job holds ignoring case, whichever case came first, also once sealed', () => {
@@ -52,5 +52,25 @@ describe('JobRefs', () => {
       ['y', ['msg-a7']],
       ['z', ['12']],
     ]);
+  });
+
+  it('tells apart two IDs whose lower-cased forms share a hash: only a spelling of the ID itself is found', () => {
+    // A pair of upper-case IDs whose lower-cased forms collide in the 30-bit hash (birthday search).
+    const seen = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i += 1) {
+      const id = `SRC-${String(i)}`;
+      const hash = foldHash(id.toLowerCase());
+      const earlier = seen.get(hash);
+      if (earlier) pair = [earlier, id];
+      else seen.set(hash, id);
+    }
+    const [held, other] = pair;
+    const refs = new JobRefs();
+    refs.add(held, 'line 1');
+    expect(refs.has(other)).toBe(false);
+    expect(refs.has(other.toLowerCase())).toBe(false);
+    expect(refs.has(held.toLowerCase())).toBe(true);
+    expect(refs.has(held)).toBe(true);
   });
 });
