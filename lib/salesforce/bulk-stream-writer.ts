@@ -84,20 +84,31 @@ export class BulkStreamWriter {
   }
 
   /** Adds one record (or several refs merged into one); resolves once it is queued for upload. */
-  async write(item: SyncItem | MergedItem): Promise<void> {
+  write(item: SyncItem | MergedItem): Promise<void> | undefined {
     const externalId = String(item.record[this.#options.externalIdField]);
     const refs = 'ref' in item ? item.ref : item.refs;
     // A record without a relationship field is its own row: no copy per record.
     const row = hasNested(item.record) ? flatten(item.record) : item.record;
-    let job = this.#current;
+    const job = this.#current;
     if (!job || job.records >= this.#maxRecords || job.refs.has(externalId) || !hasAll(job.columnSet, row)) {
-      job = await this.#rotate(Object.keys(row));
+      return this.#writeToNewJob(externalId, refs, row);
     }
-    let line = job ? bulkRow(job.columns, row) : '';
-    if (job && job.records > 0 && job.upload.bytes + Buffer.byteLength(line) > this.#maxBytes) {
-      job = await this.#rotate(Object.keys(row));
-      line = job ? bulkRow(job.columns, row) : '';
+    const line = bulkRow(job.columns, row);
+    const bytes = Buffer.byteLength(line);
+    if (job.records > 0 && job.upload.bytes + bytes > this.#maxBytes) {
+      return this.#writeToNewJob(externalId, refs, row);
     }
+    // The common case, a record that fits the open job, makes no promise unless the upload is
+    // behind: a million records would otherwise make a million of them.
+    return this.#append(job, externalId, refs, line, bytes);
+  }
+
+  async #writeToNewJob(
+    externalId: string,
+    refs: string | readonly string[],
+    row: Record<string, unknown>,
+  ): Promise<void> {
+    const job = await this.#rotate(Object.keys(row));
     if (!job) {
       const { statusCode, message } = this.#broken ?? {
         statusCode: 'BULK_UNAVAILABLE',
@@ -111,15 +122,22 @@ export class BulkStreamWriter {
       );
       return;
     }
+    const line = bulkRow(job.columns, row);
+    await this.#append(job, externalId, refs, line, Buffer.byteLength(line));
+  }
+
+  #append(
+    job: OpenJob,
+    externalId: string,
+    refs: string | readonly string[],
+    line: string,
+    bytes: number,
+  ): Promise<void> | undefined {
     // The item's own ref (or array), not a copy: a job holds one entry per record until its
     // results are read.
     job.refs.add(externalId, refs);
     job.records += 1;
-    try {
-      await job.upload.write(line);
-    } catch (error) {
-      await this.#failOpen(job, error);
-    }
+    return job.upload.write(line, bytes)?.catch((error: unknown) => this.#failOpen(job, error));
   }
 
   /** Sends the last job and waits for the jobs to finish within the deadline; returns those that did not. */

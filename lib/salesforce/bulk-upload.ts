@@ -48,14 +48,23 @@ export class JobUpload {
     return this.#bytes;
   }
 
-  /** Queues text (whole CSV lines); waits while the body's queue is full. */
-  async write(text: string): Promise<void> {
+  /**
+   * Queues text (whole CSV lines); waits while the body's queue is full. `bytes` is its UTF-8
+   * size, when the caller has counted it already.
+   */
+  write(text: string, bytes = Buffer.byteLength(text)): Promise<void> | undefined {
     if (this.#failed) return this.#rethrow();
     this.#pending.push(text);
     this.#pendingBytes += text.length;
-    this.#bytes += Buffer.byteLength(text);
-    if (this.#pendingBytes < BULK_UPLOAD_CHUNK_BYTES) return;
+    this.#bytes += bytes;
+    // Nothing to wait for, no promise: a million records make a million of them otherwise.
+    if (this.#pendingBytes < BULK_UPLOAD_CHUNK_BYTES) return undefined;
     this.#flush();
+    if (!this.#hasFailed() && (this.#controller.desiredSize ?? 0) > 0) return undefined;
+    return this.#drained();
+  }
+
+  async #drained(): Promise<void> {
     // `#failed` may be set while waiting (by the request or the stream's cancel).
     while (!this.#hasFailed() && (this.#controller.desiredSize ?? 0) <= 0) {
       await new Promise<void>((resolve) => (this.#wake = resolve));
@@ -63,7 +72,6 @@ export class JobUpload {
     if (this.#hasFailed()) return this.#rethrow();
   }
 
-  /** Ends the body and waits for Salesforce's answer to the upload. */
   async end(): Promise<void> {
     if (!this.#failed) {
       this.#flush();
