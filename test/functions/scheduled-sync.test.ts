@@ -195,7 +195,7 @@ describe('scheduled-sync', () => {
   });
 
   it('asks for its token as the run starts, so that the login overlaps the read of the source', async () => {
-    let release = () => undefined as void;
+    let release: () => void = () => undefined;
     const held = new Promise<void>((resolve) => {
       release = resolve;
     });

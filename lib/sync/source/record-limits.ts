@@ -15,7 +15,7 @@ export function recordTooLarge(label: string, ref: string, maxRecordBytes: numbe
 export function nestsDeeperThan(text: string, maxDepth: number): boolean {
   // Most records are one flat object: no second brace and no bracket, so depth 1 at most, found
   // by two native searches instead of a walk of every character.
-  if (maxDepth >= 1 && text.indexOf('{', text.indexOf('{') + 1) === -1 && !text.includes('[')) return false;
+  if (maxDepth >= 1 && !text.includes('{', text.indexOf('{') + 1) && !text.includes('[')) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i += 1) {
