@@ -1,6 +1,7 @@
 // Issue 11, point 5: our scheduled sync forced onto sObject Collections (SYNC_BULK_THRESHOLD above
 // the record count) at the baseline's concurrency, against the baseline, at 100,000 records, in
-// alternating rounds so that machine noise spreads evenly; medians are reported.
+// rounds in which each variant runs once, each starting with the next variant, so that machine
+// noise and position spread evenly; medians are reported.
 import type { LocalStack } from '../emulators/local-stack/stack.js';
 import type { FunctionBundle } from './bundle-size.js';
 import { median } from './stats.js';
@@ -10,7 +11,8 @@ import { seedSyncSource } from './sync-source.js';
 export const PARITY_COUNT = 100_000;
 /** bench/baseline-functions/salesforce.ts sends its Collections calls one after another. */
 export const BASELINE_CONCURRENCY = 1;
-const ROUNDS = 3;
+/** Twice each variant first: position matters (see the loop). */
+const ROUNDS = 6;
 
 export interface ParityVariant {
   label: string;
@@ -60,7 +62,11 @@ export async function measureCollectionsParity(
   };
   const runs = new Map<ParityVariant, SyncRow[]>();
   for (let round = 0; round < ROUNDS; round += 1) {
-    for (const variant of VARIANTS) {
+    // Each round starts with the next variant, so that each runs once in each position: the run
+    // after a reset of the org shares the cores with the emulators collecting the last run's
+    // garbage, which otherwise always fell on the same variant.
+    const order = [...VARIANTS.slice(round % VARIANTS.length), ...VARIANTS.slice(0, round % VARIANTS.length)];
+    for (const variant of order) {
       const row = await runSync(stack, bundles, runner, {
         client: variant.client,
         via: variant.via,

@@ -500,7 +500,7 @@ export function renderReport(results: BenchResults, notes: readonly string[]): s
     `(${Object.entries(results.parity.env)
       .map(([k, v]) => `\`${k}=${v}\``)
       .join(', ')}: the baseline sends its 200-record calls one after another),`,
-    'against the baseline, alternating runs in the same bench run, each in a fresh child; medians.',
+    'against the baseline, in rounds of one run each (each variant first in two of the six rounds) in the same bench run, each in a fresh child; medians.',
     'The target is read on ours as deployed (source in S3, `SYNC_REPORT_URL` set); the second row',
     "gives ours the baseline's footing (the same HTTP URL, no report), so that neither the S3 client",
     '(loaded on the first S3 read or report write) nor the report objects are part of its cost.',

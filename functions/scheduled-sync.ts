@@ -12,12 +12,14 @@ import { createSyncRuntime, startInvocation } from './shared/sync-runtime.js';
 // Built once per container; a missing source or target fails here, at cold start.
 const runtime = createSyncRuntime('sf-scheduled-sync', readScheduledSyncEnv);
 const { logger, env } = runtime;
-// The S3 client is built at init, as Lambda advises for SDK clients
-// (https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html), where an on-demand function
-// also runs on a full vCPU: loading @aws-sdk/client-s3 takes about 200 ms, which each cold
-// invocation would otherwise spend before reading its first record. Only a function that reads
-// an s3:// source or writes a report loads it.
-if (env.sourceUrl.startsWith('s3://') || env.reportTo) await defaultS3Client();
+// The S3 client starts loading at init, as Lambda advises for SDK clients
+// (https://docs.aws.amazon.com/lambda/latest/dg/best-practices.html): @aws-sdk/client-s3 takes
+// about 200 ms to load, which then overlaps the runtime's wait for the event and the token's
+// login rather than coming first in the run. Not awaited: a module with top-level await cannot be
+// require()d, which is how `serverless invoke local` loads a handler. A failure is left to the
+// run, which loads it again and reports it. Only a function that reads an s3:// source or writes
+// a report loads it at all.
+if (env.sourceUrl.startsWith('s3://') || env.reportTo) defaultS3Client().catch(() => undefined);
 
 async function sync(event: unknown, context: Context): Promise<SyncSummary> {
   parseScheduledEvent(event);
