@@ -5,9 +5,9 @@ import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { csvEntries } from '../../lib/sync/source/csv.js';
-import { jsonArrayEntries } from '../../lib/sync/source/json-array.js';
-import { ndjsonEntries } from '../../lib/sync/source/ndjson.js';
+import { csvBatches } from '../../lib/sync/source/csv.js';
+import { jsonArrayBatches } from '../../lib/sync/source/json-array.js';
+import { ndjsonBatches } from '../../lib/sync/source/ndjson.js';
 import type { SourceEntry } from '../../lib/sync/source/types.js';
 import { numRuns } from './runs.js';
 
@@ -27,9 +27,10 @@ function* pieces(bytes: Uint8Array, cuts: number[]): Generator<Uint8Array> {
   yield bytes.subarray(start);
 }
 
-async function entries(iterable: AsyncIterable<SourceEntry>): Promise<SourceEntry[]> {
+/** A reader's batches, one after another. */
+async function entries(batches: AsyncIterable<SourceEntry[]>): Promise<SourceEntry[]> {
   const out: SourceEntry[] = [];
-  for await (const entry of iterable) out.push(entry);
+  for await (const batch of batches) out.push(...batch);
   return out;
 }
 
@@ -62,7 +63,7 @@ describe('streaming parsers, whatever the chunking', () => {
         cuts,
         async (records, eol, at) => {
           const bytes = encode(records.map((r) => JSON.stringify(r)).join(eol));
-          const got = await entries(ndjsonEntries(chunked(bytes, at), limits));
+          const got = await entries(ndjsonBatches(chunked(bytes, at), limits));
           expect(got).toEqual(records.map((value, i) => ({ ref: `line ${i + 1}`, value })));
         },
       ),
@@ -78,7 +79,7 @@ describe('streaming parsers, whatever the chunking', () => {
         cuts,
         async (values, pretty, at) => {
           const bytes = encode(JSON.stringify(values, null, pretty ? 2 : undefined));
-          const got = await entries(jsonArrayEntries(chunked(bytes, at), limits));
+          const got = await entries(jsonArrayBatches(chunked(bytes, at), limits));
           expect(got).toEqual(values.map((value, i) => ({ ref: `#${i}`, value })));
         },
       ),
@@ -94,7 +95,7 @@ describe('streaming parsers, whatever the chunking', () => {
         // Whitespace-only rows would be blank lines, which the reader skips: keep rows non-blank.
         const kept = rows.filter((r) => r.join('').trim() !== '');
         const bytes = encode(stringify([columns, ...kept]));
-        const got = await entries(csvEntries(chunked(bytes, at), limits));
+        const got = await entries(csvBatches(chunked(bytes, at), limits));
         expect(got).toEqual(
           kept.map((cells, i) => ({
             ref: `row ${i + 2}`,

@@ -11,18 +11,9 @@ import type { RecordLimits, SourceEntry } from './types.js';
  * row 1. Values are strings; an empty cell is left out of the record, so the field is not
  * written (as in Bulk API CSV, where an empty value leaves a field unchanged). A row with more
  * or fewer cells than the header is an entry with its error; a header with an empty, repeated
- * or `__proto__` name, broken quoting, and a row over the record limit stop the read.
- */
-export async function* csvEntries(
-  bytes: AsyncIterable<Uint8Array>,
-  limits: RecordLimits & { label: string },
-): AsyncGenerator<SourceEntry> {
-  for await (const batch of csvBatches(bytes, limits)) yield* batch;
-}
-
-/**
- * {@link csvEntries} as batches, for the reader's common shape: csv-parse hands rows over one at
- * a time, so each batch is one row.
+ * or `__proto__` name, broken quoting, and a row over the record limit stop the read. In batches,
+ * as the other formats' readers give them; csv-parse hands rows over one at a time, so each batch
+ * is one row.
  */
 export async function* csvBatches(
   bytes: AsyncIterable<Uint8Array>,

@@ -40,14 +40,6 @@ export async function* jsonArrayBatches(
   if (batch.length > 0) yield batch;
 }
 
-/** {@link jsonArrayBatches} one entry at a time. */
-export async function* jsonArrayEntries(
-  bytes: AsyncIterable<Uint8Array>,
-  limits: RecordLimits & { label: string },
-): AsyncGenerator<SourceEntry> {
-  for await (const batch of jsonArrayBatches(bytes, limits)) yield* batch;
-}
-
 class ArrayGuard {
   readonly #tokenizer = new Tokenizer();
   readonly #parser = new TokenParser({ paths: ['$.*'], keepStack: false });

@@ -73,14 +73,6 @@ export async function* ndjsonBatches(
   }
 }
 
-/** {@link ndjsonBatches} one entry at a time. */
-export async function* ndjsonEntries(
-  bytes: AsyncIterable<Uint8Array>,
-  limits: RecordLimits & { label: string },
-): AsyncGenerator<SourceEntry> {
-  for await (const batch of ndjsonBatches(bytes, limits)) yield* batch;
-}
-
 /**
  * Adds to `batch` the entries of whole lines (without their last newline), the first being line
  * `first`. Decoded in one piece; when that fails (some line is not UTF-8) each line is decoded

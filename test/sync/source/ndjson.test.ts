@@ -2,7 +2,7 @@
 // a bad UTF-8 line failing alone among good ones decoded together, BOMs, line numbers, the limit.
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ndjsonEntries } from '../../../lib/sync/source/ndjson.js';
+import { ndjsonBatches } from '../../../lib/sync/source/ndjson.js';
 import type { SourceEntry } from '../../../lib/sync/source/types.js';
 
 const limits = { maxRecordBytes: 200, maxDepth: 32, label: 'test.ndjson' };
@@ -10,11 +10,11 @@ const limits = { maxRecordBytes: 200, maxDepth: 32, label: 'test.ndjson' };
 async function entries(chunks: (string | Uint8Array)[]): Promise<SourceEntry[]> {
   const body = Readable.from(chunks.map((chunk) => (typeof chunk === 'string' ? Buffer.from(chunk) : chunk)));
   const out: SourceEntry[] = [];
-  for await (const entry of ndjsonEntries(body, limits)) out.push(entry);
+  for await (const batch of ndjsonBatches(body, limits)) out.push(...batch);
   return out;
 }
 
-describe('ndjsonEntries', () => {
+describe('ndjsonBatches', () => {
   it('gives the same entries however the bytes are cut, counting every line', async () => {
     const text = '\ufeff{"Name":"Ünïcødé ✓ 😀"}\r\n\n{"Name":"b"}\n   \n{"Name":"c"}';
     const whole = await entries([text]);
