@@ -132,11 +132,11 @@ function chunkSender(
   return (chunk) => send(chunk, { calls: options.isolationBudget ?? DEFAULT_ISOLATION_BUDGET });
 }
 
-/** A chunk's refs -> the external ID of their record (as it carries it, not lower-cased). */
 /**
- * The external ID of the outcome for `ref` at position `i` of a chunk's outcomes. Outcomes come in
- * the chunk's order of refs unless a failed call was split (see `isolate`): the position answers
- * then, and a map by ref is built only for a chunk whose order differs.
+ * The external ID (as the record carries it, not lower-cased) of the outcome for `ref`, at
+ * position `i` of a chunk's outcomes. Outcomes come in the chunk's order of refs, so the position
+ * finds it; only a chunk whose call was split (see `isolate`), which may tell its outcomes in
+ * another order, builds a map by ref.
  */
 function externalIdsOf(chunk: readonly MergedItem[], field: string): (ref: string, i: number) => string {
   const refs: string[] = [];
