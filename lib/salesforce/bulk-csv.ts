@@ -4,6 +4,19 @@ import { csvRow } from '../csv.js';
 export const BULK_NULL = '#N/A';
 
 /**
+ * Whether a record holds a relationship reference, i.e. whether {@link flatten} would change it
+ * (the same test as flatten's, which keeps its own inline: a caller's bundle carries flatten and is
+ * counted in bytes; this one stays out of it).
+ */
+export function hasNested(record: Readonly<Record<string, unknown>>): boolean {
+  for (const key in record) {
+    const value = record[key];
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return true;
+  }
+  return false;
+}
+
+/**
  * A record's cells by column name: a relationship reference such as
  * `{"Account": {"Ext_Id__c": "A1"}}` becomes the column `Account.Ext_Id__c`.
  */

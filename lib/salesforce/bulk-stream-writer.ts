@@ -1,7 +1,7 @@
 import { BULK_MAX_JOB_BYTES, BULK_MAX_JOB_RECORDS } from '../constants.js';
 import { errorCode, errorMessage, type MergedItem, type SyncItem } from '../record-outcome.js';
 import { csvRow } from '../csv.js';
-import { bulkRow, flatten } from './bulk-csv.js';
+import { bulkRow, flatten, hasNested } from './bulk-csv.js';
 import {
   abortJobQuietly,
   closeJob,
@@ -243,14 +243,6 @@ export class BulkStreamWriter {
       `not written: Bulk job ${job.id}: ${message}`,
     );
   }
-}
-
-function hasNested(record: Readonly<Record<string, unknown>>): boolean {
-  for (const key in record) {
-    const value = record[key];
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return true;
-  }
-  return false;
 }
 
 /** Whether the job's header has every field of the row (no array of its keys per record). */
